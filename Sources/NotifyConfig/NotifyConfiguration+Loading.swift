@@ -1,0 +1,121 @@
+import Foundation
+import Yams
+
+extension NotifyConfiguration {
+    /// The file read when NOTIFYME_CONFIG is not set (and skipped if it does not exist).
+    public static let defaultFile = "Config/notifyme.yaml"
+
+    /// Loads the YAML file (NOTIFYME_CONFIG or `Config/notifyme.yaml`), then applies the environment.
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> NotifyConfiguration {
+        let explicit = environment["NOTIFYME_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        let file = explicit ?? defaultFile
+        var yaml = ""
+        if FileManager.default.fileExists(atPath: file) {
+            do { yaml = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                throw .unreadable(file, "cannot be read: \(error.localizedDescription)")
+            }
+        } else if explicit != nil {
+            throw .unreadable(file, "does not exist (named by NOTIFYME_CONFIG)")
+        }
+        return try parse(yaml: yaml, file: file, environment: environment)
+    }
+
+    /// Parses YAML text and applies environment overrides; every error names its key.
+    public static func parse(yaml: String, file: String = "<string>", environment: [String: String] = [:]) throws(ConfigError) -> NotifyConfiguration {
+        let root: [String: Any]
+        do {
+            let loaded = try Yams.load(yaml: yaml)
+            if loaded == nil || loaded is NSNull { root = [:] }
+            else if let dict = loaded as? [String: Any] { root = dict }
+            else { throw ConfigError.unreadable(file, "must be a mapping of settings at the top level") }
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw .unreadable(file, "is not valid YAML: \(error)")
+        }
+        var config = try read(ConfigReader(root))
+        try config.applyEnvironment(environment)
+        try config.validate()
+        return config
+    }
+
+    private static func read(_ reader: ConfigReader) throws(ConfigError) -> NotifyConfiguration {
+        var r = reader
+        var c = NotifyConfiguration()
+        var http = try r.section("http")
+        c.http.host = try http.string("host", default: c.http.host)
+        c.http.port = try http.int("port", default: c.http.port, range: 0...65535)
+        try http.rejectUnknownKeys()
+
+        c.dataDir = try r.string("dataDir", default: c.dataDir)
+        c.cataloguePath = try r.string("catalogue", default: c.cataloguePath)
+        c.templatesPath = try r.string("templates", default: c.templatesPath)
+        c.logLevel = try r.string("logLevel", default: c.logLevel)
+
+        var redis = try r.section("redis")
+        c.redis.url = try redis.string("url", default: c.redis.url)
+        c.redis.serverBinary = try redis.string("server", default: c.redis.serverBinary)
+        c.redis.appendfsync = try redis.choice("appendfsync", default: c.redis.appendfsync)
+        c.redis.poolSize = try redis.int("poolSize", default: c.redis.poolSize, range: 1...256)
+        c.redis.connectTimeout = try redis.duration("connectTimeout", default: c.redis.connectTimeout, range: .milliseconds(50) ... .seconds(60))
+        c.redis.commandTimeout = try redis.duration("commandTimeout", default: c.redis.commandTimeout, range: .milliseconds(50) ... .seconds(300))
+        try redis.rejectUnknownKeys()
+
+        var identity = try r.section("identity")
+        c.identity.issuer = try identity.string("issuer", default: c.identity.issuer)
+        c.identity.audience = try identity.string("audience", default: c.identity.audience)
+        c.identity.clockSkew = try identity.duration("clockSkew", default: c.identity.clockSkew, range: .zero ... .seconds(600))
+        c.identity.development = try identity.bool("development", default: c.identity.development)
+        c.identity.devKeyFile = try identity.string("devKeyFile", default: c.identity.devKeyFile)
+        try identity.rejectUnknownKeys()
+
+        var email = try r.section("email")
+        c.email.smtpURL = try email.string("smtp", default: c.email.smtpURL)
+        c.email.from = try email.string("from", default: c.email.from)
+        c.email.username = try email.string("username", default: c.email.username)
+        c.email.password = try email.string("password", default: c.email.password)
+        c.email.startTLS = try email.bool("startTLS", default: c.email.startTLS)
+        c.email.timeout = try email.duration("timeout", default: c.email.timeout, range: .seconds(1) ... .seconds(600))
+        try email.rejectUnknownKeys()
+
+        var workers = try r.section("workers")
+        c.workers.fanoutConcurrency = try workers.int("fanoutConcurrency", default: c.workers.fanoutConcurrency, range: 1...64)
+        c.workers.fanoutBatchSize = try workers.int("fanoutBatchSize", default: c.workers.fanoutBatchSize, range: 1...10_000)
+        c.workers.emailConcurrency = try workers.int("emailConcurrency", default: c.workers.emailConcurrency, range: 1...1024)
+        c.workers.visibilityTimeout = try workers.duration("visibilityTimeout", default: c.workers.visibilityTimeout, range: .seconds(1) ... .seconds(3600))
+        c.workers.maxAttempts = try workers.int("maxAttempts", default: c.workers.maxAttempts, range: 1...50)
+        try workers.rejectUnknownKeys()
+
+        try r.rejectUnknownKeys()
+        return c
+    }
+
+    /// NOTIFYME_* variables win over the file.
+    mutating func applyEnvironment(_ env: [String: String]) throws(ConfigError) {
+        if let v = env["NOTIFYME_REDIS_URL"] { redis.url = v }
+        if let v = env["NOTIFYME_DATA_DIR"], !v.isEmpty { dataDir = v }
+        if let v = env["NOTIFYME_HTTP_HOST"], !v.isEmpty { http.host = v }
+        if let v = env["NOTIFYME_SMTP_URL"] { email.smtpURL = v }
+        if let v = env["NOTIFYME_LOG_LEVEL"], !v.isEmpty { logLevel = v }
+        if let v = env["NOTIFYME_HTTP_PORT"], !v.isEmpty {
+            guard let port = Int(v), (0...65535).contains(port) else {
+                throw .invalid("NOTIFYME_HTTP_PORT", "must be a port number from 0 to 65535, got '\(v)'")
+            }
+            http.port = port
+        }
+    }
+
+    /// Checks what single keys cannot: URL schemes, log levels, combinations.
+    func validate() throws(ConfigError) {
+        if !redis.url.isEmpty && !(redis.url.hasPrefix("redis://") || redis.url.hasPrefix("unix://")) {
+            throw .invalid("redis.url", "must start with redis:// or unix:// (or be empty for the embedded server)")
+        }
+        if !email.smtpURL.isEmpty && !(email.smtpURL.hasPrefix("smtp://") || email.smtpURL.hasPrefix("smtps://")) {
+            throw .invalid("email.smtp", "must start with smtp:// or smtps:// (or be empty for the local outbox)")
+        }
+        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        guard levels.contains(logLevel) else { throw .invalid("logLevel", "must be one of \(levels.joined(separator: ", "))") }
+        guard !dataDir.isEmpty else { throw .invalid("dataDir", "must not be empty") }
+        guard email.from.contains("@") else { throw .invalid("email.from", "must hold an email address") }
+    }
+}

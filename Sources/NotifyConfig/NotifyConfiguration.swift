@@ -1,0 +1,81 @@
+import NotifyCore
+
+/// Every setting NotifyMe reads at start-up. `Config/notifyme.yaml` documents each one.
+public struct NotifyConfiguration: Sendable {
+    public struct HTTP: Sendable {
+        public var host: String = "127.0.0.1"
+        public var port: Int = 8080
+    }
+
+    public struct RedisSettings: Sendable {
+        /// Empty: start an embedded redis-server under the data directory.
+        public var url: String = ""
+        public var serverBinary: String = "redis-server"
+        public var appendfsync: AppendFsync = .everysec
+        public var poolSize: Int = 8
+        public var connectTimeout: Duration = .seconds(2)
+        public var commandTimeout: Duration = .seconds(5)
+    }
+
+    public enum AppendFsync: String, Sendable, CaseIterable { case everysec, always }
+
+    public struct Identity: Sendable {
+        public var issuer: String = "https://identity.notifyme.local"
+        public var audience: String = "notifyme"
+        public var clockSkew: Duration = .seconds(60)
+        /// Trust the local development signing key (and let `notifyme dev-token` use it).
+        public var development: Bool = true
+        /// Development signing key, relative to the data directory unless absolute.
+        public var devKeyFile: String = "dev-identity-key.pem"
+    }
+
+    public struct Email: Sendable {
+        /// `smtp://host:port` or `smtps://...`; empty: write to the outbox folder under the data directory.
+        public var smtpURL: String = ""
+        public var from: String = "NotifyMe <no-reply@notify.gov.bh>"
+        public var username: String = ""
+        public var password: String = ""
+        public var startTLS: Bool = false
+        public var timeout: Duration = .seconds(30)
+    }
+
+    public struct Workers: Sendable {
+        public var fanoutConcurrency: Int = 2
+        public var fanoutBatchSize: Int = 500
+        public var emailConcurrency: Int = 16
+        public var visibilityTimeout: Duration = .seconds(60)
+        public var maxAttempts: Int = 5
+    }
+
+    public var http = HTTP()
+    public var dataDir: String = "./data"
+    public var redis = RedisSettings()
+    public var cataloguePath: String = "Config/events.yaml"
+    public var templatesPath: String = "Templates"
+    public var identity = Identity()
+    public var email = Email()
+    public var workers = Workers()
+    public var logLevel: String = "info"
+
+    public init() {}
+
+    /// Whether `notifyme run` must start its own redis-server.
+    public var usesEmbeddedRedis: Bool { redis.url.isEmpty }
+
+    /// The embedded server's socket.
+    public var embeddedRedisSocket: String { "\(absoluteDataDir)/redis.sock" }
+
+    /// The Redis URL to connect to, embedded or configured.
+    public var effectiveRedisURL: String { usesEmbeddedRedis ? "unix://\(embeddedRedisSocket)" : redis.url }
+
+    /// The data directory as an absolute path.
+    public var absoluteDataDir: String { Paths.absolute(dataDir) }
+
+    /// Where email lands when no SMTP server is configured.
+    public var outboxDir: String { "\(absoluteDataDir)/outbox" }
+
+    /// The development identity key file, as an absolute path.
+    public var devKeyPath: String {
+        identity.devKeyFile.hasPrefix("/") ? identity.devKeyFile : "\(absoluteDataDir)/\(identity.devKeyFile)"
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import NotifyConfig
+import NotifyCore
+import Testing
+
+@Suite struct ConfigurationTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    @Test func defaultsWithoutAFile() throws {
+        let c = try NotifyConfiguration.parse(yaml: "")
+        #expect(c.http.port == 8080)
+        #expect(c.usesEmbeddedRedis)
+        #expect(c.effectiveRedisURL.hasPrefix("unix://"))
+        #expect(c.email.smtpURL.isEmpty)
+    }
+
+    @Test func shippedFileParsesAndMatchesDefaults() throws {
+        let yaml = try String(contentsOfFile: "\(Self.root)/Config/notifyme.yaml", encoding: .utf8)
+        let c = try NotifyConfiguration.parse(yaml: yaml)
+        #expect(c.redis.commandTimeout == .seconds(5))
+        #expect(c.workers.maxAttempts == 5)
+    }
+
+    @Test func environmentOverridesTheFile() throws {
+        let c = try NotifyConfiguration.parse(yaml: "http:\n  port: 9000\n", environment: [
+            "NOTIFYME_HTTP_PORT": "9100", "NOTIFYME_REDIS_URL": "redis://127.0.0.1:6390/2",
+            "NOTIFYME_DATA_DIR": "/tmp/nm-x", "NOTIFYME_SMTP_URL": "smtp://127.0.0.1:2525",
+        ])
+        #expect(c.http.port == 9100)
+        #expect(!c.usesEmbeddedRedis)
+        #expect(c.effectiveRedisURL == "redis://127.0.0.1:6390/2")
+        #expect(c.outboxDir == "/tmp/nm-x/outbox")
+        #expect(c.email.smtpURL == "smtp://127.0.0.1:2525")
+    }
+
+    @Test(arguments: [
+        ("http:\n  port: 70000\n", "http.port"),
+        ("http:\n  port: abc\n", "http.port"),
+        ("redis:\n  commandTimeout: soon\n", "redis.commandTimeout"),
+        ("redis:\n  url: http://x\n", "redis.url"),
+        ("redis:\n  appendfsync: never\n", "redis.appendfsync"),
+        ("redis:\n  poolsize: 3\n", "redis.poolsize"),
+        ("htp:\n  port: 1\n", "htp"),
+        ("workers:\n  maxAttempts: 0\n", "workers.maxAttempts"),
+        ("logLevel: loud\n", "logLevel"),
+    ])
+    func invalidValuesNameTheirKey(_ yaml: String, _ key: String) {
+        do {
+            _ = try NotifyConfiguration.parse(yaml: yaml)
+            Issue.record("expected \(key) to be refused")
+        } catch {
+            #expect(error.key == key)
+            #expect(error.description.contains(key))
+        }
+    }
+
+    @Test func badEnvironmentPortNamesTheVariable() {
+        #expect { try NotifyConfiguration.parse(yaml: "", environment: ["NOTIFYME_HTTP_PORT": "eighty"]) } throws: { error in
+            (error as? ConfigError)?.key == "NOTIFYME_HTTP_PORT"
+        }
+    }
+
+    @Test func missingExplicitConfigFileIsAnError() {
+        #expect(throws: ConfigError.self) { try NotifyConfiguration.load(environment: ["NOTIFYME_CONFIG": "/nonexistent/notifyme.yaml"]) }
+    }
+
+    @Test func shippedCatalogueAndTemplatesAgree() throws {
+        let catalogue = try CatalogueLoader.load(path: "\(Self.root)/Config/events.yaml")
+        let templates = try TemplateLoader.load(directory: "\(Self.root)/Templates")
+        try TemplateLoader.check(templates, against: catalogue)
+        let def = try catalogue.definition(of: "verification.code")
+        #expect(catalogue.category(of: def).mandatory)
+        #expect(catalogue.events.count >= 4)
+    }
+
+    @Test func catalogueRejectsUnknownCategory() {
+        #expect(throws: ConfigError.self) {
+            try CatalogueLoader.parse(yaml: "categories:\n  a: {mandatory: true}\nevents:\n  x:\n    category: b\n    channels: [sms]\n")
+        }
+    }
+}
