@@ -1,0 +1,28 @@
+import Crypto
+import NotifyCore
+import Foundation
+
+/// Hashes and identifiers used in keys.
+public enum Digest {
+    /// Lower-case hex SHA-256.
+    public static func sha256Hex(_ text: String) -> String {
+        sha256Hex(Data(text.utf8))
+    }
+
+    public static func sha256Hex(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A random identifier such as `evt_3f9c...` (128 bits).
+    public static func randomID(prefix: String) -> String {
+        var rng = SystemRandomNumberGenerator()
+        let bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
+        return prefix + bytes.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The notification id for one resident and one event: the same every time, so a
+    /// redelivered fan-out entry finds the notification it already made.
+    public static func notificationID(eventId: String, cpr: CPR) -> String {
+        "ntf_" + sha256Hex("\(eventId)/\(cpr.value)").prefix(32)
+    }
+}

@@ -1,0 +1,28 @@
+import NotifyCore
+
+/// Every Redis key NotifyMe writes. One prefix, and one hash tag per unit that a script
+/// or transaction touches together, so the same code runs on Redis Cluster.
+public enum Keys {
+    /// An entity API key, by the SHA-256 of the key.
+    public static func entityKey(hash: String) -> String { "nm:{k:\(hash)}" }
+    /// All entity key hashes, for `keys list`.
+    public static let entityKeyIndex = "nm:{k}:index"
+
+    /// A resident's contact details.
+    public static func contact(_ cpr: CPR) -> String { "nm:{r:\(cpr.value)}:contact" }
+    /// A resident's notifications, newest by score.
+    public static func residentNotifications(_ cpr: CPR) -> String { "nm:{r:\(cpr.value)}:notifications" }
+
+    /// An event record (body, status, counts).
+    public static func event(_ id: String) -> String { "nm:{e:\(id)}" }
+
+    /// An idempotency reservation for one entity and Idempotency-Key.
+    public static func idempotency(entity: String, keyHash: String) -> String { "nm:{i:\(entity):\(keyHash)}" }
+
+    /// A notification record and its timeline (same hash tag).
+    public static func notification(_ id: String) -> String { "nm:{n:\(id)}" }
+    public static func timeline(_ id: String) -> String { "nm:{n:\(id)}:timeline" }
+
+    /// A work stream partition: `events` or a channel.
+    public static func stream(_ queue: String, partition: Int = 0) -> String { "nm:{q:\(queue):\(partition)}:stream" }
+}

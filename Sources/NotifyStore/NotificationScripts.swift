@@ -1,0 +1,29 @@
+import Redis
+
+/// Lua scripts over one notification's keys (record and timeline share a hash tag).
+enum NotificationScripts {
+    /// Creates the record unless it exists. KEYS: record, timeline. ARGV: timeline entry, then field/value pairs.
+    /// Returns {created 0/1, status, enqueued}.
+    static let create = RedisScript("""
+    if redis.call('EXISTS', KEYS[1]) == 1 then
+      return {0, redis.call('HGET', KEYS[1], 'status'), redis.call('HGET', KEYS[1], 'enqueued') or ''}
+    end
+    redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+    redis.call('RPUSH', KEYS[2], ARGV[1])
+    return {1, redis.call('HGET', KEYS[1], 'status'), ''}
+    """)
+
+    /// Moves the status if the current one is in the allowed list.
+    /// KEYS: record, timeline. ARGV: new status, allowed current statuses (comma list), timeline entry,
+    /// attempts increment, then field/value pairs. Returns {moved 1/0/-1 missing, previous status}.
+    static let transition = RedisScript("""
+    local cur = redis.call('HGET', KEYS[1], 'status')
+    if not cur then return {-1, ''} end
+    if not string.find(',' .. ARGV[2] .. ',', ',' .. cur .. ',', 1, true) then return {0, cur} end
+    redis.call('HSET', KEYS[1], 'status', ARGV[1])
+    if #ARGV > 4 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
+    if ARGV[4] ~= '0' then redis.call('HINCRBY', KEYS[1], 'attempts', tonumber(ARGV[4])) end
+    redis.call('RPUSH', KEYS[2], ARGV[3])
+    return {1, cur}
+    """)
+}

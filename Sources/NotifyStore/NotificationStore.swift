@@ -1,0 +1,116 @@
+import Foundation
+import NotifyCore
+import Redis
+
+/// Notification records, their timelines, and their status moves (enforced by NotificationStatus).
+public struct NotificationStore: Sendable {
+    let redis: RedisClient
+
+    public init(redis: RedisClient) { self.redis = redis }
+
+    /// What `create` found for one notification.
+    public struct Creation: Sendable, Equatable {
+        public let id: String
+        public let created: Bool
+        public let status: NotificationStatus
+        /// Whether it was already put on its channel's stream.
+        public let enqueued: Bool
+    }
+
+    /// Creates many notifications in one pipeline; existing ones are left as they are and reported.
+    public func create(_ notifications: [NotificationRecord], detail: (NotificationRecord) -> String) async throws -> [Creation] {
+        let calls = try notifications.map { n -> (keys: [String], args: [any RedisArgument]) in
+            let entry = try Self.entry(TimelineEntry(at: n.createdAt, status: n.status, detail: detail(n)))
+            return ([Keys.notification(n.id), Keys.timeline(n.id)], [entry] + Self.fields(n))
+        }
+        let replies = try await redis.evalshaPipeline(NotificationScripts.create, calls: calls)
+        return try zip(notifications, replies).map { n, reply in
+            guard let r = reply.array, r.count == 3, let status = r[1].string.flatMap(NotificationStatus.init(rawValue:)) else {
+                throw StoreError.unexpected("notification create", reply)
+            }
+            return Creation(id: n.id, created: r[0].int == 1, status: status, enqueued: r[2].string == "1")
+        }
+    }
+
+    /// Marks notifications as put on their stream, so a redelivered fan-out does not queue them twice.
+    public func markEnqueued(_ ids: [String]) async throws {
+        _ = try await redis.pipeline(ids.map { RedisCommand("HSET", Keys.notification($0), "enqueued", "1") })
+    }
+
+    /// The result of a status move.
+    public enum Move: Sendable, Equatable {
+        case moved(from: NotificationStatus)
+        /// Not allowed from the current status; nothing changed.
+        case refused(current: NotificationStatus)
+        case missing
+    }
+
+    /// Moves `id` to `status` if the state machine allows it from the current status.
+    @discardableResult
+    public func move(_ id: String, to status: NotificationStatus, detail: String, countAttempt: Bool = false,
+                     fields: [String: String] = [:], now: Date = Date()) async throws -> Move {
+        let allowed = NotificationStatus.allCases.filter { $0.canMove(to: status) }.map(\.rawValue).joined(separator: ",")
+        let entry = try Self.entry(TimelineEntry(at: now, status: status, detail: detail))
+        var args: [any RedisArgument] = [status.rawValue, allowed, entry, countAttempt ? 1 : 0]
+        for (k, v) in fields.sorted(by: { $0.key < $1.key }) { args += [k, v] }
+        let reply = try await redis.evalsha(NotificationScripts.transition, keys: [Keys.notification(id), Keys.timeline(id)], args: args)
+        guard let r = reply.array, r.count == 2, let code = r[0].int else { throw StoreError.unexpected("notification move", reply) }
+        let previous = r[1].string.flatMap(NotificationStatus.init(rawValue:))
+        switch (code, previous) {
+        case (1, let p?): return .moved(from: p)
+        case (0, let p?): return .refused(current: p)
+        default: return .missing
+        }
+    }
+
+    /// A notification with its timeline, or nil.
+    public func load(_ id: String) async throws -> (notification: NotificationRecord, timeline: [TimelineEntry], fields: [String: String])? {
+        guard Self.isValidID(id) else { return nil }
+        let replies = try await redis.pipeline([
+            RedisCommand("HGETALL", Keys.notification(id)),
+            RedisCommand("LRANGE", Keys.timeline(id), 0, -1),
+        ])
+        let f = replies[0].hash
+        guard !f.isEmpty else { return nil }
+        guard let n = Self.decode(id: id, f) else { throw StoreError.corrupt(Keys.notification(id), "missing fields") }
+        let timeline = (replies[1].array ?? []).compactMap { v in
+            v.bytes.flatMap { try? JSONCoding.decoder.decode(TimelineEntry.self, from: Data($0)) }
+        }
+        return (n, timeline, f)
+    }
+
+    static func fields(_ n: NotificationRecord) -> [any RedisArgument] {
+        var f: [any RedisArgument] = [
+            "eventId", n.eventId, "eventType", n.eventType, "entity", n.entity, "cpr", n.cpr.value,
+            "channel", n.channel.rawValue, "status", n.status.rawValue, "attempts", n.attempts,
+            "language", n.language.rawValue, "createdAt", Int(n.createdAt.timeIntervalSince1970),
+        ]
+        if let m = n.message {
+            f += ["body", m.body]
+            if let s = m.subject { f += ["subject", s] }
+            if let h = m.html { f += ["html", h] }
+        }
+        return f
+    }
+
+    static func decode(id: String, _ f: [String: String]) -> NotificationRecord? {
+        guard let eventId = f["eventId"], let eventType = f["eventType"], let entity = f["entity"],
+              let cpr = f["cpr"].flatMap({ try? CPR($0) }), let channel = f["channel"].flatMap(Channel.init(rawValue:)),
+              let status = f["status"].flatMap(NotificationStatus.init(rawValue:)) else { return nil }
+        let message = f["body"].map { RenderedMessage(subject: f["subject"], body: $0, html: f["html"]) }
+        return NotificationRecord(
+            id: id, eventId: eventId, eventType: eventType, entity: entity, cpr: cpr, channel: channel, status: status,
+            attempts: f["attempts"].flatMap(Int.init) ?? 0,
+            language: f["language"].flatMap(Language.init(rawValue:)) ?? .ar, message: message,
+            createdAt: Date(timeIntervalSince1970: TimeInterval(f["createdAt"].flatMap(Int.init) ?? 0))
+        )
+    }
+
+    static func entry(_ e: TimelineEntry) throws -> String {
+        String(decoding: try JSONCoding.encoder.encode(e), as: UTF8.self)
+    }
+
+    static func isValidID(_ id: String) -> Bool {
+        id.hasPrefix("ntf_") && id.utf8.count == 36 && id.utf8.dropFirst(4).allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    }
+}

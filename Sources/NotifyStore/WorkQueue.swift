@@ -1,0 +1,93 @@
+import Redis
+
+/// One stream read through a consumer group: at-least-once delivery of small field maps.
+public struct WorkQueue: Sendable {
+    /// An entry read from the stream.
+    public struct Entry: Sendable, Equatable {
+        public let id: String
+        public let fields: [String: String]
+    }
+
+    let redis: RedisClient
+    public let stream: String
+    public let group: String
+
+    public init(redis: RedisClient, stream: String, group: String) {
+        self.redis = redis
+        self.stream = stream
+        self.group = group
+    }
+
+    /// Creates the group (and the stream) if needed, from the start so nothing added before is missed.
+    public func ensureGroup() async throws {
+        do {
+            _ = try await redis.send("XGROUP", "CREATE", stream, group, "0", "MKSTREAM")
+        } catch let error as RedisError where error.isBusyGroup {
+            return
+        }
+    }
+
+    /// Appends many entries in one round trip; returns their ids.
+    @discardableResult
+    public func add(_ entries: [[String: String]]) async throws -> [String] {
+        guard !entries.isEmpty else { return [] }
+        let replies = try await redis.pipeline(entries.map { fields in
+            RedisCommand("XADD", [stream, "*"] + fields.sorted(by: { $0.key < $1.key }).flatMap { [$0.key, $0.value] as [any RedisArgument] })
+        })
+        return try replies.map { reply in
+            guard let id = reply.string else { throw StoreError.unexpected("XADD", reply) }
+            return id
+        }
+    }
+
+    /// Reads up to `count` entries for `consumer`: its own pending ones when `pending` is true, else new ones,
+    /// waiting up to `block` on `connection` (a blocking connection owned by the caller).
+    public func read(consumer: String, count: Int, block: Duration?, pending: Bool, on connection: RedisConnection) async throws -> [Entry] {
+        var args: [any RedisArgument] = ["GROUP", group, consumer, "COUNT", count]
+        var timeout = Duration.seconds(5)
+        if let block, !pending {
+            let ms = Int(block.components.seconds * 1000 + block.components.attoseconds / 1_000_000_000_000_000)
+            args += ["BLOCK", ms]
+            timeout = block + .seconds(5)
+        }
+        args += ["STREAMS", stream, pending ? "0" : ">"]
+        let reply = try await connection.send(RedisCommand("XREADGROUP", args), timeout: timeout)
+        guard let streams = reply.array, let first = streams.first?.array, first.count == 2 else { return [] }
+        return Self.entries(first[1])
+    }
+
+    /// Acknowledges handled entries.
+    public func ack(_ ids: [String]) async throws {
+        guard !ids.isEmpty else { return }
+        _ = try await redis.send(RedisCommand("XACK", [stream, group] + ids.map { $0 as any RedisArgument }))
+    }
+
+    /// Takes over entries other consumers left idle longer than `minIdle` (they died or hung).
+    public func reclaim(consumer: String, minIdle: Duration, count: Int) async throws -> [Entry] {
+        let ms = Int(minIdle.components.seconds * 1000)
+        let reply = try await redis.send("XAUTOCLAIM", stream, group, consumer, ms, "0-0", "COUNT", count)
+        guard let parts = reply.array, parts.count >= 2 else { return [] }
+        return Self.entries(parts[1])
+    }
+
+    /// Entries in the stream not yet acknowledged by the group.
+    public func pendingCount() async throws -> Int {
+        let reply = try await redis.send("XPENDING", stream, group)
+        return reply.array?.first?.int ?? 0
+    }
+
+    static func entries(_ value: RedisValue) -> [Entry] {
+        (value.array ?? []).compactMap { item in
+            guard let pair = item.array, pair.count == 2, let id = pair[0].string else { return nil }
+            // A deleted-but-pending entry comes back with nil fields: keep its id so it can be acked.
+            let flat = pair[1].array ?? []
+            var fields: [String: String] = [:]
+            var i = 0
+            while i + 1 < flat.count {
+                if let k = flat[i].string, let v = flat[i + 1].string { fields[k] = v }
+                i += 2
+            }
+            return Entry(id: id, fields: fields)
+        }
+    }
+}
