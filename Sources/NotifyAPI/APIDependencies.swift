@@ -1,0 +1,35 @@
+import JWTKit
+import NotifyConfig
+import NotifyCore
+import NotifyStore
+import Redis
+
+/// What the HTTP layer needs, built once; tests build it against their own Redis.
+public struct APIDependencies: Sendable {
+    public let redis: RedisClient
+    public let catalogue: EventCatalogue
+    public let templates: TemplateSet
+    public let verifier: IdentityVerifier
+
+    public init(redis: RedisClient, catalogue: EventCatalogue, templates: TemplateSet, verifier: IdentityVerifier) {
+        self.redis = redis
+        self.catalogue = catalogue
+        self.templates = templates
+        self.verifier = verifier
+    }
+
+    /// Loads the catalogue, templates and trusted identity keys named by `config`.
+    public static func make(config: NotifyConfiguration, redis: RedisClient) async throws -> APIDependencies {
+        let catalogue = try CatalogueLoader.load(path: config.cataloguePath)
+        let templates = try TemplateLoader.load(directory: config.templatesPath)
+        try TemplateLoader.check(templates, against: catalogue)
+        let keys = JWTKeyCollection()
+        if config.identity.development {
+            let dev = try DevIdentityKey.loadOrCreate(path: config.devKeyPath)
+            await keys.add(ecdsa: dev.publicKey, kid: JWKIdentifier(string: DevIdentityKey.kid))
+        }
+        let verifier = IdentityVerifier(keys: keys, issuer: config.identity.issuer, audience: config.identity.audience,
+                                        clockSkew: config.identity.clockSkew)
+        return APIDependencies(redis: redis, catalogue: catalogue, templates: templates, verifier: verifier)
+    }
+}

@@ -1,0 +1,32 @@
+import Hummingbird
+import Logging
+import NotifyConfig
+import NotifyStore
+import ServiceLifecycle
+
+/// The router with every route of the API contract that exists so far.
+public func buildRouter(_ deps: APIDependencies) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    HealthController(redis: deps.redis).register(on: router)
+
+    let entity = router.group("v1").add(middleware: EntityAuthMiddleware(keys: EntityKeyStore(redis: deps.redis)))
+    EventsController(events: EventStore(redis: deps.redis), idempotency: IdempotencyStore(redis: deps.redis),
+                     catalogue: deps.catalogue, templates: deps.templates).register(on: entity)
+    NotificationsController(notifications: NotificationStore(redis: deps.redis)).register(on: entity)
+
+    let me = router.group("v1/me").add(middleware: ResidentAuthMiddleware(verifier: deps.verifier))
+    MeController(contacts: ContactStore(redis: deps.redis)).register(on: me)
+    return router
+}
+
+/// The HTTP application on the configured address, running `services` (the workers) beside it.
+public func buildApplication(config: NotifyConfiguration, dependencies: APIDependencies, services: [any Service] = [],
+                             logger: Logger) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(dependencies),
+        configuration: .init(address: .hostname(config.http.host, port: config.http.port), serverName: "NotifyMe"),
+        services: services,
+        logger: logger
+    )
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import NotifyCore
+import NotifyStore
+
+/// POST /v1/events and GET /v1/events/{id}.
+struct EventsController {
+    let events: EventStore
+    let idempotency: IdempotencyStore
+    let catalogue: EventCatalogue
+    let templates: TemplateSet
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.post("events", use: publish)
+        group.get("events/:id", use: show)
+    }
+
+    struct Accepted: Encodable, Sendable {
+        let id: String
+        let status: String
+    }
+
+    @Sendable func publish(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<Accepted> {
+        let entity = try context.requireEntity()
+        let (body, bytes) = try await JSONBody.decodeWithBytes(PublishRequest.self, from: request, allowed: PublishRequest.fields, maxBytes: 2 << 20)
+        let now = Date()
+        let (definition, cprs) = try body.validated(entity: entity.entity, catalogue: catalogue, templates: templates, now: now)
+        guard entity.allows(body.type) else {
+            throw NotifyError.forbidden("this API key may not publish '\(body.type)' events")
+        }
+        var eventId = Digest.randomID(prefix: "evt_")
+        if let key = request.headers[.idempotencyKey] {
+            switch try await idempotency.reserve(entity: entity.entity, key: key, bodyHash: Digest.sha256Hex(bytes), eventId: eventId) {
+            case .reserved: break
+            case .replay(let existing): eventId = existing
+            case .mismatch: throw NotifyError.invalid("Idempotency-Key", "was already used with a different request body")
+            }
+        }
+        let event = Event(id: eventId, type: body.type, entity: entity.entity, reference: body.reference, recipients: cprs,
+                          data: body.data ?? [:], priority: body.priority ?? definition.priority, createdAt: now)
+        // Publishing again under a replayed key is a no-op unless a crash left it half done.
+        try await events.publish(event)
+        return JSONResponse(.accepted, Accepted(id: eventId, status: "accepted"))
+    }
+
+    struct Shown: Encodable, Sendable {
+        let id: String
+        let type: String
+        let status: String
+        let reference: String?
+        let recipients: Int
+        let counts: [String: Int]
+        let createdAt: Date
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<Shown> {
+        let entity = try context.requireEntity()
+        let id = context.parameters.get("id") ?? ""
+        guard let loaded = try await events.load(id), loaded.event.entity == entity.entity else {
+            throw NotifyError.notFound("no event \(id.prefix(64))")
+        }
+        let e = loaded.event
+        let counts = ["queued", "sent", "delivered", "failed", "suppressed"].reduce(into: [String: Int]()) { acc, name in
+            acc[name] = NotificationStatus(rawValue: name).flatMap { loaded.counts[$0] } ?? 0
+        }
+        return JSONResponse(Shown(id: e.id, type: e.type, status: loaded.status, reference: e.reference,
+                                  recipients: e.recipients?.count ?? 0, counts: counts, createdAt: e.createdAt))
+    }
+}
