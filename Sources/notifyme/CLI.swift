@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+import NotifyConfig
+import Redis
+
+/// Shared start-up steps of the subcommands.
+enum CLI {
+    /// The configuration, or exit 78 (EX_CONFIG) with a message naming the key.
+    static func loadConfiguration() throws -> NotifyConfiguration {
+        do { return try NotifyConfiguration.load() } catch {
+            FileHandle.standardError.write(Data("notifyme: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+    }
+
+    /// Logs go to stderr so stdout carries only what a command prints for scripts.
+    static func bootstrapLogging(level: String) -> Logger {
+        let lvl = Logger.Level(rawValue: level) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = lvl
+            return handler
+        }
+        return Logger(label: "notifyme")
+    }
+
+    static func redisConfiguration(_ config: NotifyConfiguration) throws -> RedisConfiguration {
+        try RedisConfiguration(url: config.effectiveRedisURL, connectTimeout: config.redis.connectTimeout,
+                               commandTimeout: config.redis.commandTimeout)
+    }
+
+    /// Runs `body` against the configured Redis; with the embedded one, starts it for the command if `run` is not up.
+    static func withRedis<T>(_ config: NotifyConfiguration, logger: Logger, _ body: (RedisClient) async throws -> T) async throws -> T {
+        let embedded = config.usesEmbeddedRedis ? try EmbeddedRedis.start(config: config, logger: logger, exclusive: false) : nil
+        defer { embedded?.stop() }
+        let redis = RedisClient(configuration: try redisConfiguration(config), poolSize: 1, logger: logger)
+        defer { redis.close() }
+        return try await body(redis)
+    }
+
+    static func fail(_ message: String, code: Int32 = 1) -> ExitCode {
+        FileHandle.standardError.write(Data("notifyme: \(message)\n".utf8))
+        return ExitCode(code)
+    }
+}
+
+import ArgumentParser

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct Notifyme: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notifyme",
+        abstract: "NotifyMe: national notification dispatch (SMS, email, push).",
+        discussion: """
+        Configuration comes from Config/notifyme.yaml (or the file NOTIFYME_CONFIG names), overridden by
+        NOTIFYME_REDIS_URL, NOTIFYME_HTTP_PORT, NOTIFYME_HTTP_HOST, NOTIFYME_DATA_DIR, NOTIFYME_SMTP_URL and
+        NOTIFYME_LOG_LEVEL. With no Redis URL, NotifyMe uses a private redis-server under the data directory.
+        """,
+        subcommands: [Run.self, Keys.self, DevToken.self]
+    )
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Logging
+import NotifyAPI
+import NotifyConfig
+import NotifyWorkers
+import Redis
+import ServiceLifecycle
+import Transport
+
+/// `notifyme run`: Redis (embedded unless configured), the HTTP API and every worker in one process.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP API and all workers (and a private redis-server unless NOTIFYME_REDIS_URL is set).",
+        discussion: "Stops cleanly on Ctrl-C or SIGTERM: requests drain, workers hand back what they hold, then Redis stops."
+    )
+
+    func run() async throws {
+        let config = try CLI.loadConfiguration()
+        let logger = CLI.bootstrapLogging(level: config.logLevel)
+        let embedded = config.usesEmbeddedRedis ? try EmbeddedRedis.start(config: config, logger: logger, exclusive: true) : nil
+        defer { embedded?.stop() }
+        let redis = RedisClient(configuration: try CLI.redisConfiguration(config), poolSize: config.redis.poolSize, logger: logger)
+        defer { redis.close() }
+        let transport = CurlTransport(logger: logger)
+        defer { transport.shutdown() }
+
+        let deps: APIDependencies
+        do { deps = try await APIDependencies.make(config: config, redis: redis) } catch let error as ConfigError {
+            throw CLI.fail("\(error)", code: 78)
+        }
+        let workers = try WorkerSet.make(config: config, redis: redis, catalogue: deps.catalogue, templates: deps.templates,
+                                         transport: transport, logger: logger)
+        let app = buildApplication(config: config, dependencies: deps, services: workers, logger: logger)
+        logger.info("NotifyMe starting", metadata: [
+            "http": "\(config.http.host):\(config.http.port)",
+            "redis": "\(config.usesEmbeddedRedis ? "embedded" : "external")",
+            "email": "\(config.email.smtpURL.isEmpty ? "outbox \(config.outboxDir)" : "smtp")",
+        ])
+        try await app.runService()
+        logger.info("NotifyMe stopped")
+    }
+}
