@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import NotifyAPI
 import NotifyConfig
@@ -15,6 +16,8 @@ struct Run: AsyncParsableCommand {
     )
 
     func run() async throws {
+        // A peer closing a socket must be an error on that socket, not the end of the process.
+        signal(SIGPIPE, SIG_IGN)
         let config = try CLI.loadConfiguration()
         let logger = CLI.bootstrapLogging(level: config.logLevel)
         let embedded = config.usesEmbeddedRedis ? try EmbeddedRedis.start(config: config, logger: logger, exclusive: true) : nil

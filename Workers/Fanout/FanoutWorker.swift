@@ -49,7 +49,13 @@ public struct FanoutWorker: Service {
             return
         }
         try await events.setStatus(eventId, "fanning-out")
-        let counts = try await planner.fanOut(loaded.event)
+        let counts: FanoutPlanner.Counts
+        do { counts = try await planner.fanOut(loaded.event) } catch let error as NotifyError {
+            // The event can never fan out (its type left the catalogue): record why rather than retry forever.
+            try await events.setStatus(eventId, "failed")
+            logger.error("event cannot fan out", metadata: ["event": "\(eventId)", "error": "\(error.detail)"])
+            return
+        }
         try await events.setStatus(eventId, "dispatched")
         logger.info("event fanned out", metadata: ["event": "\(eventId)", "queued": "\(counts.queued)", "suppressed": "\(counts.suppressed)"])
     }
