@@ -1,0 +1,61 @@
+import Foundation
+
+/// A dedicated OS thread that runs jobs one at a time, in submission order, against state only it touches.
+///
+/// hiredis contexts are not thread-safe and their calls block, so each connection gets one of these;
+/// no hiredis call ever runs on Swift's cooperative pool.
+final class ConnectionThread<State: AnyObject>: @unchecked Sendable {
+    // @unchecked: `jobs` and `stopping` are only touched while holding `condition`'s lock; `State` is
+    // created on the thread and never leaves it (jobs receive it as a parameter, on the thread).
+    typealias Job = @Sendable (State) -> Void
+
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var stopping = false
+
+    /// Starts the thread; `makeState` runs on it, `finish` runs on it after the last job.
+    init(name: String, makeState: @escaping @Sendable () -> State, finish: @escaping @Sendable (State) -> Void) {
+        let thread = Thread { [self] in
+            let state = makeState()
+            run(state)
+            finish(state)
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Queues `job`; false once `stop()` was called (the job is not run).
+    func submit(_ job: @escaping Job) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopping else { return false }
+        jobs.append(job)
+        if jobs.count == 1 { condition.signal() }
+        return true
+    }
+
+    /// Refuses new jobs; the thread finishes the queued ones, runs `finish`, and exits.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func run(_ state: State) {
+        var batch: [Job] = []
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !stopping { condition.wait() }
+            if jobs.isEmpty {
+                condition.unlock()
+                return
+            }
+            // Swap the whole queue out so submitters never wait behind a running job.
+            swap(&batch, &jobs)
+            condition.unlock()
+            for job in batch { job(state) }
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+}

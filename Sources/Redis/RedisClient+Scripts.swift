@@ -1,0 +1,18 @@
+extension RedisClient {
+    /// EVALSHA; on NOSCRIPT (script cache flushed, server restarted) runs EVAL, which also caches it.
+    public func evalsha(_ script: RedisScript, keys: [String], args: [any RedisArgument]) async throws -> RedisValue {
+        var command = RedisCommand("EVALSHA", [])
+        command.arguments.reserveCapacity(3 + keys.count + args.count)
+        command.arguments.append(Array(script.sha1.utf8))
+        command.arguments.append(Array(String(keys.count).utf8))
+        for key in keys { command.arguments.append(Array(key.utf8)) }
+        for arg in args { command.arguments.append(arg.redisBytes) }
+        do {
+            return try await send(command)
+        } catch let error as RedisError where error.isNoScript {
+            command.arguments[0] = Array("EVAL".utf8)
+            command.arguments[1] = Array(script.source.utf8)
+            return try await send(command)
+        }
+    }
+}
