@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NotifyConfig
 import NotifyCore
+import NotifyStore
 import Redis
 import ServiceLifecycle
 import Transport
@@ -9,13 +10,14 @@ import Transport
 /// The workers one process runs, built from configuration.
 public enum WorkerSet {
     public static func make(config: NotifyConfiguration, redis: RedisClient, catalogue: EventCatalogue, templates: TemplateSet,
-                            transport: CurlTransport, logger: Logger) throws -> [any Service] {
+                            cipher: FieldCipher, transport: CurlTransport, logger: Logger) throws -> [any Service] {
+        let contacts = ContactStore(redis: redis, cipher: cipher)
         let host = ProcessInfo.processInfo.hostName
         let pid = ProcessInfo.processInfo.processIdentifier
         var services: [any Service] = []
         for i in 0..<config.workers.fanoutConcurrency {
             services.append(FanoutWorker(
-                redis: redis, catalogue: catalogue, templates: templates, consumerName: "fanout-\(host)-\(pid)-\(i)",
+                redis: redis, contacts: contacts, catalogue: catalogue, templates: templates, consumerName: "fanout-\(host)-\(pid)-\(i)",
                 batchSize: config.workers.fanoutBatchSize, visibilityTimeout: config.workers.visibilityTimeout,
                 logger: logger.with("worker", "fanout")
             ))
@@ -27,7 +29,7 @@ public enum WorkerSet {
                 password: config.email.password.isEmpty ? nil : config.email.password,
                 startTLS: config.email.startTLS, timeout: config.email.timeout))
         services.append(EmailWorker(
-            redis: redis, sender: sender, fromHeader: config.email.from, consumerName: "email-\(host)-\(pid)",
+            redis: redis, contacts: contacts, sender: sender, fromHeader: config.email.from, consumerName: "email-\(host)-\(pid)",
             concurrency: config.workers.emailConcurrency, maxAttempts: config.workers.maxAttempts,
             visibilityTimeout: config.workers.visibilityTimeout, logger: logger.with("worker", "email")
         ))

@@ -10,12 +10,17 @@ public struct APIDependencies: Sendable {
     public let catalogue: EventCatalogue
     public let templates: TemplateSet
     public let verifier: IdentityVerifier
+    public let cipher: FieldCipher
+    public let residents: NotifyConfiguration.Residents
 
-    public init(redis: RedisClient, catalogue: EventCatalogue, templates: TemplateSet, verifier: IdentityVerifier) {
+    public init(redis: RedisClient, catalogue: EventCatalogue, templates: TemplateSet, verifier: IdentityVerifier,
+                cipher: FieldCipher, residents: NotifyConfiguration.Residents = .init()) {
         self.redis = redis
         self.catalogue = catalogue
         self.templates = templates
         self.verifier = verifier
+        self.cipher = cipher
+        self.residents = residents
     }
 
     /// Loads the catalogue, templates and trusted identity keys named by `config`.
@@ -30,6 +35,8 @@ public struct APIDependencies: Sendable {
         }
         let verifier = IdentityVerifier(keys: keys, issuer: config.identity.issuer, audience: config.identity.audience,
                                         clockSkew: config.identity.clockSkew)
-        return APIDependencies(redis: redis, catalogue: catalogue, templates: templates, verifier: verifier)
+        let cipher = try FieldCipher.load(key: config.security.encryptionKey, keyFile: config.encryptionKeyPath)
+        return APIDependencies(redis: redis, catalogue: catalogue, templates: templates, verifier: verifier, cipher: cipher,
+                               residents: config.residents)
     }
 }

@@ -16,7 +16,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<AppRequestContext> {
     NotificationsController(notifications: NotificationStore(redis: deps.redis)).register(on: entity)
 
     let me = router.group("v1/me").add(middleware: ResidentAuthMiddleware(verifier: deps.verifier))
-    MeController(contacts: ContactStore(redis: deps.redis)).register(on: me)
+    MeController(contacts: ContactStore(redis: deps.redis, cipher: deps.cipher)).register(on: me)
     return router
 }
 

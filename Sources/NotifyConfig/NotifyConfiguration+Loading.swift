@@ -86,6 +86,19 @@ extension NotifyConfiguration {
         c.workers.maxAttempts = try workers.int("maxAttempts", default: c.workers.maxAttempts, range: 1...50)
         try workers.rejectUnknownKeys()
 
+        var security = try r.section("security")
+        c.security.encryptionKey = try security.string("encryptionKey", default: c.security.encryptionKey)
+        c.security.encryptionKeyFile = try security.string("encryptionKeyFile", default: c.security.encryptionKeyFile)
+        try security.rejectUnknownKeys()
+
+        var residents = try r.section("residents")
+        c.residents.maxDevices = try residents.int("maxDevices", default: c.residents.maxDevices, range: 1...50)
+        c.residents.codeLifetime = try residents.duration("codeLifetime", default: c.residents.codeLifetime, range: .seconds(60) ... .seconds(86400))
+        c.residents.maxCodeAttempts = try residents.int("maxCodeAttempts", default: c.residents.maxCodeAttempts, range: 1...20)
+        c.residents.maxCodeSends = try residents.int("maxCodeSends", default: c.residents.maxCodeSends, range: 1...50)
+        c.residents.resendWindow = try residents.duration("resendWindow", default: c.residents.resendWindow, range: .seconds(60) ... .seconds(86400))
+        try residents.rejectUnknownKeys()
+
         try r.rejectUnknownKeys()
         return c
     }
@@ -97,6 +110,7 @@ extension NotifyConfiguration {
         if let v = env["NOTIFYME_HTTP_HOST"], !v.isEmpty { http.host = v }
         if let v = env["NOTIFYME_SMTP_URL"] { email.smtpURL = v }
         if let v = env["NOTIFYME_LOG_LEVEL"], !v.isEmpty { logLevel = v }
+        if let v = env["NOTIFYME_ENCRYPTION_KEY"], !v.isEmpty { security.encryptionKey = v }
         if let v = env["NOTIFYME_HTTP_PORT"], !v.isEmpty {
             guard let port = Int(v), (0...65535).contains(port) else {
                 throw .invalid("NOTIFYME_HTTP_PORT", "must be a port number from 0 to 65535, got '\(v)'")
@@ -117,5 +131,9 @@ extension NotifyConfiguration {
         guard levels.contains(logLevel) else { throw .invalid("logLevel", "must be one of \(levels.joined(separator: ", "))") }
         guard !dataDir.isEmpty else { throw .invalid("dataDir", "must not be empty") }
         guard email.from.contains("@") else { throw .invalid("email.from", "must hold an email address") }
+        if !security.encryptionKey.isEmpty {
+            let decoded = Data(base64Encoded: security.encryptionKey.trimmingCharacters(in: .whitespacesAndNewlines))
+            guard decoded?.count == 32 else { throw .invalid("security.encryptionKey", "must be 32 random bytes as base64 (openssl rand -base64 32)") }
+        }
     }
 }

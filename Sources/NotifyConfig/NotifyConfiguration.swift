@@ -39,6 +39,27 @@ public struct NotifyConfiguration: Sendable {
         public var timeout: Duration = .seconds(30)
     }
 
+    public struct Security: Sendable {
+        /// Base64 of 32 random bytes; wins over `encryptionKeyFile`. Usually set through NOTIFYME_ENCRYPTION_KEY.
+        public var encryptionKey: String = ""
+        /// File holding the key as base64, relative to the data directory unless absolute; created if missing.
+        public var encryptionKeyFile: String = "encryption.key"
+    }
+
+    public struct Residents: Sendable {
+        /// Devices a resident may register; the oldest is replaced beyond this.
+        public var maxDevices: Int = 5
+        /// How long a verification code stays valid.
+        public var codeLifetime: Duration = .seconds(600)
+        /// Wrong codes allowed before the code is locked.
+        public var maxCodeAttempts: Int = 5
+        /// Codes that may be sent per channel within `resendWindow`.
+        public var maxCodeSends: Int = 3
+        public var resendWindow: Duration = .seconds(3600)
+
+        public init() {}
+    }
+
     public struct Workers: Sendable {
         public var fanoutConcurrency: Int = 2
         public var fanoutBatchSize: Int = 500
@@ -55,6 +76,8 @@ public struct NotifyConfiguration: Sendable {
     public var identity = Identity()
     public var email = Email()
     public var workers = Workers()
+    public var security = Security()
+    public var residents = Residents()
     public var logLevel: String = "info"
 
     public init() {}
@@ -73,6 +96,11 @@ public struct NotifyConfiguration: Sendable {
 
     /// Where email lands when no SMTP server is configured.
     public var outboxDir: String { "\(absoluteDataDir)/outbox" }
+
+    /// The field encryption key file, as an absolute path.
+    public var encryptionKeyPath: String {
+        security.encryptionKeyFile.hasPrefix("/") ? security.encryptionKeyFile : "\(absoluteDataDir)/\(security.encryptionKeyFile)"
+    }
 
     /// The development identity key file, as an absolute path.
     public var devKeyPath: String {

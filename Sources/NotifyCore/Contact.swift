@@ -6,14 +6,17 @@ public struct Contact: Sendable, Equatable {
     public var email: EmailAddress?
     public var language: Language
     public var verified: Set<Channel>
+    public var quietHours: QuietHours?
 
-    public init(cpr: CPR, name: String? = nil, phone: PhoneNumber? = nil, email: EmailAddress? = nil, language: Language = .ar, verified: Set<Channel> = []) {
+    public init(cpr: CPR, name: String? = nil, phone: PhoneNumber? = nil, email: EmailAddress? = nil, language: Language = .ar,
+                verified: Set<Channel> = [], quietHours: QuietHours? = nil) {
         self.cpr = cpr
         self.name = name
         self.phone = phone
         self.email = email
         self.language = language
         self.verified = verified
+        self.quietHours = quietHours
     }
 
     /// The address for `channel`, if the resident gave one.

@@ -3,13 +3,18 @@ import NotifyCore
 import Redis
 
 /// Residents' contact details, one hash per resident under the resident's hash tag.
+/// Name, phone and email are sealed with the field cipher; their keyed hashes tell a change without decrypting.
 public struct ContactStore: Sendable {
     let redis: RedisClient
+    let cipher: FieldCipher
 
-    public init(redis: RedisClient) { self.redis = redis }
+    public init(redis: RedisClient, cipher: FieldCipher) {
+        self.redis = redis
+        self.cipher = cipher
+    }
 
-    /// Writes the whole contact record.
-    public func save(_ contact: Contact, now: Date = Date()) async throws {
+    /// The commands that write the whole contact record (for callers that batch them with other writes).
+    func saveCommands(_ contact: Contact, now: Date) throws -> [RedisCommand] {
         let key = Keys.contact(contact.cpr)
         var fields: [any RedisArgument] = [
             "language", contact.language.rawValue,
@@ -17,35 +22,59 @@ public struct ContactStore: Sendable {
             "updatedAt", Int(now.timeIntervalSince1970),
         ]
         var removed: [any RedisArgument] = []
-        for (field, value) in [("name", contact.name), ("phone", contact.phone?.e164), ("email", contact.email?.value)] {
-            if let value { fields += [field, value] } else { removed.append(field) }
+        let values: [(String, String?)] = [("name", contact.name), ("phone", contact.phone?.e164), ("email", contact.email?.value)]
+        for (field, value) in values {
+            if let value {
+                fields += [field, try cipher.seal(value), "\(field)Hash", cipher.keyedHash(value)]
+            } else {
+                removed += [field, "\(field)Hash"]
+            }
+        }
+        if let q = contact.quietHours {
+            fields += ["quietStart", q.startText, "quietEnd", q.endText, "timeZone", q.timeZone]
+        } else {
+            removed += ["quietStart", "quietEnd", "timeZone"]
         }
         var commands = [RedisCommand("HSET", [key] + fields)]
         if !removed.isEmpty { commands.append(RedisCommand("HDEL", [key] + removed)) }
-        _ = try await redis.transaction(commands)
+        return commands
     }
 
-    /// The resident's contact, or nil when they never registered.
+    /// Writes the whole contact record.
+    public func save(_ contact: Contact, now: Date = Date()) async throws {
+        _ = try await redis.transaction(try saveCommands(contact, now: now))
+    }
+
+    /// The resident's contact, or nil when they never registered (or erased their data).
     public func load(_ cpr: CPR) async throws -> Contact? {
-        Self.decode(cpr: cpr, try await redis.send("HGETALL", Keys.contact(cpr)).hash)
+        try decode(cpr: cpr, try await redis.send("HGETALL", Keys.contact(cpr)).hash)
     }
 
     /// Many residents' contacts in one round trip, in the order asked.
     public func load(_ cprs: [CPR]) async throws -> [Contact?] {
         let replies = try await redis.pipeline(cprs.map { RedisCommand("HGETALL", Keys.contact($0)) })
-        return zip(cprs, replies).map { Self.decode(cpr: $0, $1.hash) }
+        return try zip(cprs, replies).map { try decode(cpr: $0, $1.hash) }
     }
 
-    static func decode(cpr: CPR, _ f: [String: String]) -> Contact? {
+    func decode(cpr: CPR, _ f: [String: String]) throws -> Contact? {
         guard !f.isEmpty, let language = f["language"].flatMap(Language.init(rawValue:)) else { return nil }
         let verified = Set((f["verified"] ?? "").split(separator: ",").compactMap { Channel(rawValue: String($0)) })
+        func open(_ field: String) throws -> String? {
+            guard let sealed = f[field] else { return nil }
+            do { return try cipher.open(sealed) } catch {
+                throw StoreError.corrupt(Keys.contact(cpr), "\(field) cannot be decrypted with the configured key")
+            }
+        }
+        var quiet: QuietHours?
+        if let s = f["quietStart"], let e = f["quietEnd"] { quiet = try? QuietHours(start: s, end: e, timeZone: f["timeZone"]) }
         return Contact(
             cpr: cpr,
-            name: f["name"],
-            phone: f["phone"].flatMap { try? PhoneNumber($0) },
-            email: f["email"].flatMap { try? EmailAddress($0) },
+            name: try open("name"),
+            phone: try open("phone").flatMap { try? PhoneNumber($0) },
+            email: try open("email").flatMap { try? EmailAddress($0) },
             language: language,
-            verified: verified
+            verified: verified,
+            quietHours: quiet
         )
     }
 }

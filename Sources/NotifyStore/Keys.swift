@@ -10,6 +10,14 @@ public enum Keys {
 
     /// A resident's contact details.
     public static func contact(_ cpr: CPR) -> String { "nm:{r:\(cpr.value)}:contact" }
+    /// A resident's subscription choices: field `<category>:<channel>` -> "1"/"0".
+    public static func subscriptions(_ cpr: CPR) -> String { "nm:{r:\(cpr.value)}:subscriptions" }
+    /// A resident's consent ledger: a list of JSON entries, appended only.
+    public static func consents(_ cpr: CPR) -> String { "nm:{r:\(cpr.value)}:consents" }
+    /// A resident's devices: field device id -> sealed JSON; field `hash:<keyed hash>` -> device id.
+    public static func devices(_ cpr: CPR) -> String { "nm:{r:\(cpr.value)}:devices" }
+    /// A pending verification code for one channel.
+    public static func verification(_ cpr: CPR, _ channel: Channel) -> String { "nm:{r:\(cpr.value)}:verify:\(channel.rawValue)" }
     /// A resident's notifications, newest by score.
     public static func residentNotifications(_ cpr: CPR) -> String { "nm:{r:\(cpr.value)}:notifications" }
 

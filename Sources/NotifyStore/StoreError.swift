@@ -2,7 +2,7 @@ import Redis
 
 /// A storage failure the caller cannot fix: Redis said something unexpected.
 public struct StoreError: Error, CustomStringConvertible, Sendable {
-    private enum Code: Sendable { case unexpectedReply, corruptRecord }
+    private enum Code: Sendable { case unexpectedReply, corruptRecord, badKey }
     private let code: Code
     public let detail: String
 
@@ -14,6 +14,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     static func unexpected(_ what: String, _ value: RedisValue) -> StoreError {
         StoreError(.unexpectedReply, "unexpected reply to \(what): \(value)")
     }
+    static func badKey(_ why: String) -> StoreError { StoreError(.badKey, why) }
     static func corrupt(_ key: String, _ why: String) -> StoreError { StoreError(.corruptRecord, "record \(key) is unreadable: \(why)") }
 
     public var description: String { detail }

@@ -31,7 +31,7 @@ struct Run: AsyncParsableCommand {
         do { deps = try await APIDependencies.make(config: config, redis: redis) } catch let error as ConfigError {
             throw CLI.fail("\(error)", code: 78)
         }
-        let workers = try WorkerSet.make(config: config, redis: redis, catalogue: deps.catalogue, templates: deps.templates,
+        let workers = try WorkerSet.make(config: config, redis: redis, catalogue: deps.catalogue, templates: deps.templates, cipher: deps.cipher,
                                          transport: transport, logger: logger)
         let app = buildApplication(config: config, dependencies: deps, services: workers, logger: logger)
         logger.info("NotifyMe starting", metadata: [

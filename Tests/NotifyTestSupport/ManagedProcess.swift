@@ -23,8 +23,10 @@ public final class ManagedProcess: @unchecked Sendable {
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try ManagedProcess.resolve(executable))
-        process.arguments = arguments
+        // The test runner's threads block SIGTERM/SIGINT and children inherit that mask, which
+        // would turn every graceful stop into a 5 s wait and a SIGKILL: `env` resets them.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["--default-signal=TERM", "--default-signal=INT", try ManagedProcess.resolve(executable)] + arguments
         process.currentDirectoryURL = currentDirectory ?? workDir
         if let environment { process.environment = environment }
         process.standardOutput = log

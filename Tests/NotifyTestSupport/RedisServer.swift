@@ -81,12 +81,11 @@ public final class RedisServer: Sendable {
         }
         if let password { arguments += ["--requirepass", password] }
         let generation = current.nextGeneration()
-        // Test-runner threads block SIGTERM/SIGINT and a spawned child inherits that mask, so redis-server
-        // would never see stop()'s SIGTERM; env --default-signal unblocks them before exec.
+        // ManagedProcess unblocks SIGTERM/SIGINT for the child, so stop() is a graceful shutdown.
         let process = try ManagedProcess(
             name: "redis-server-\(generation)",
-            executable: "env",
-            arguments: ["--default-signal=TERM", "--default-signal=INT", try ManagedProcess.resolve("redis-server")] + arguments,
+            executable: "redis-server",
+            arguments: arguments,
             workDir: dataDir
         )
         current.set(process)

@@ -12,13 +12,13 @@ public struct EmailWorker: Service {
     let delivery: EmailDelivery
     let concurrency: Int
 
-    public init(redis: RedisClient, sender: any EmailSender, fromHeader: String, consumerName: String,
+    public init(redis: RedisClient, contacts: ContactStore, sender: any EmailSender, fromHeader: String, consumerName: String,
                 concurrency: Int, maxAttempts: Int, visibilityTimeout: Duration, logger: Logger) {
         let queue = WorkQueue(redis: redis, stream: Keys.stream(Channel.email.rawValue), group: Channel.email.rawValue)
         self.consumer = QueueConsumer(queue: queue, redis: redis, consumer: consumerName, batchSize: concurrency,
                                       visibilityTimeout: visibilityTimeout, logger: logger)
         self.delivery = EmailDelivery(
-            notifications: NotificationStore(redis: redis), contacts: ContactStore(redis: redis),
+            notifications: NotificationStore(redis: redis), contacts: contacts,
             events: EventStore(redis: redis), queue: queue, sender: sender, fromHeader: fromHeader,
             maxAttempts: maxAttempts, logger: logger
         )

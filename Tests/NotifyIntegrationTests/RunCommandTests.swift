@@ -1,0 +1,110 @@
+import Foundation
+import NotifyTestSupport
+import Testing
+import Transport
+
+/// `notifyme run`, `keys create` and `dev-token` as processes: embedded Redis, outbox, clean stop.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct RunCommandTests {
+    let transport = CurlTransport()
+
+    func http(_ method: String, _ url: String, token: String? = nil, body: String? = nil) async throws -> HTTPResponse {
+        var headers = [HTTPHeader(name: "Content-Type", value: "application/json")]
+        if let token { headers.append(HTTPHeader(name: "Authorization", value: "Bearer \(token)")) }
+        return try await transport.execute(HTTPRequest(method: method, url: url, headers: headers, body: body.map { Array($0.utf8) }, httpVersion: .http1_1))
+    }
+
+    func waitReady(_ base: String, _ process: ManagedProcess) async throws {
+        for _ in 0..<150 {
+            if let r = try? await http("GET", "\(base)/health/ready"), r.status == 200 { return }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestSupportError("notifyme run did not become ready:\n\(process.output)")
+    }
+
+    @Test func embeddedRunDeliversToOutboxAndStopsCleanly() async throws {
+        let dataDir = try Loopback.temporaryDirectory("nm-run")
+        let port = try Loopback.freePort()
+        let env = ["NOTIFYME_DATA_DIR": dataDir.path, "NOTIFYME_HTTP_PORT": "\(port)", "NOTIFYME_REDIS_URL": "", "NOTIFYME_SMTP_URL": ""]
+
+        // Before `run`: the key command starts the embedded Redis itself and the key persists (AOF).
+        let key = try NotifymeBinary.run(["keys", "create", "--entity", "moi.passports", "--events", "identity.*"], env: env)
+        #expect(key.code == 0, "\(key.err)")
+        #expect(key.out.hasPrefix("nmk_") && key.out.split(separator: "\n").count == 1)
+        let token = try NotifymeBinary.run(["dev-token", "--cpr", "880101234"], env: env)
+        #expect(token.code == 0, "\(token.err)")
+        #expect(token.out.split(separator: ".").count == 3)
+        let socket = dataDir.appendingPathComponent("redis.sock").path
+        #expect(NotifymeBinary.processes(mentioning: socket).isEmpty, "keys create left its Redis running")
+
+        let run = try NotifymeBinary.start(env: env, workDir: dataDir)
+        defer { run.stop(signal: SIGKILL) }
+        let base = "http://127.0.0.1:\(port)"
+        try await waitReady(base, run)
+        #expect(NotifymeBinary.processes(mentioning: socket).count == 1)
+        #expect(FileManager.default.fileExists(atPath: dataDir.appendingPathComponent("appendonlydir").path))
+
+        let trimmedToken = token.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmedKey = key.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let put = try await http("PUT", "\(base)/v1/me/contact", token: trimmedToken, body: #"{"email":"fatima@example.bh","language":"en"}"#)
+        #expect(put.status == 200, "\(put.bodyString)")
+        let pub = try await http("POST", "\(base)/v1/events", token: trimmedKey, body: Req.expiryEvent)
+        #expect(pub.status == 202, "\(pub.bodyString)")
+
+        let outbox = dataDir.appendingPathComponent("outbox")
+        var files: [String] = []
+        for _ in 0..<100 {
+            files = (try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? []
+            if !files.isEmpty { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try #require(files.count == 1, "no email in the outbox:\n\(run.output)")
+        let mail = try String(contentsOf: outbox.appendingPathComponent(files[0]), encoding: .utf8)
+        #expect(mail.contains("To: fatima@example.bh"))
+        #expect(mail.contains("Subject: Your passport expires on 2026-12-24"))
+
+        run.stop(signal: SIGTERM, timeout: 15)
+        #expect(!run.isRunning)
+        #expect(run.output.contains("NotifyMe stopped"))
+        #expect(NotifymeBinary.processes(mentioning: socket).isEmpty, "redis-server outlived notifyme")
+        // No contact detail in the logs.
+        #expect(!run.output.contains("fatima@example.bh"))
+    }
+
+    @Test func externalRedisURLStartsNoServer() async throws {
+        let redis = try RedisServer.start()
+        defer { redis.stop() }
+        let dataDir = try Loopback.temporaryDirectory("nm-ext")
+        let port = try Loopback.freePort()
+        let env = ["NOTIFYME_DATA_DIR": dataDir.path, "NOTIFYME_HTTP_PORT": "\(port)", "NOTIFYME_REDIS_URL": redis.url]
+        let key = try NotifymeBinary.run(["keys", "create", "--entity", "e1", "--events", "*"], env: env)
+        #expect(key.code == 0, "\(key.err)")
+        let run = try NotifymeBinary.start(env: env, workDir: dataDir)
+        defer { run.stop(signal: SIGKILL) }
+        try await waitReady("http://127.0.0.1:\(port)", run)
+        #expect(!FileManager.default.fileExists(atPath: dataDir.appendingPathComponent("redis.sock").path))
+        #expect(NotifymeBinary.processes(mentioning: dataDir.path).filter { $0 != run.pid }.isEmpty)
+        run.stop(signal: SIGTERM, timeout: 15)
+        #expect(!run.isRunning)
+    }
+
+    @Test func invalidConfigurationStopsStartupNamingTheKey() throws {
+        let r = try NotifymeBinary.run(["run"], env: ["NOTIFYME_HTTP_PORT": "eighty"])
+        #expect(r.code == 78)
+        #expect(r.err.contains("NOTIFYME_HTTP_PORT"))
+        let bad = try Loopback.temporaryDirectory("nm-cfg").appendingPathComponent("bad.yaml")
+        try "redis:\n  commandTimeout: whenever\n".write(to: bad, atomically: true, encoding: .utf8)
+        let r2 = try NotifymeBinary.run(["run"], env: ["NOTIFYME_CONFIG": bad.path])
+        #expect(r2.code == 78)
+        #expect(r2.err.contains("redis.commandTimeout"))
+    }
+
+    @Test func cliRefusesBadArguments() throws {
+        let env = ["NOTIFYME_DATA_DIR": try Loopback.temporaryDirectory("nm-cli").path]
+        #expect(try NotifymeBinary.run(["dev-token", "--cpr", "12"], env: env).code == 64)
+        #expect(try NotifymeBinary.run(["keys", "create", "--entity", "x", "--events", "a*b"], env: env).code == 64)
+        let help = try NotifymeBinary.run(["--help"], env: env)
+        #expect(help.out.contains("run") && help.out.contains("dev-token") && help.out.contains("keys"))
+    }
+}
