@@ -12,6 +12,12 @@ static inline CURLcode nm_curl_global_init_default(void) {
     return curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+/// The running libcurl's version as 0xXXYYZZ (e.g. 0x075801 for 7.88.1).
+static inline unsigned int nm_curl_version_num(void) {
+    const curl_version_info_data *info = curl_version_info(CURLVERSION_NOW);
+    return info ? info->version_num : 0;
+}
+
 // MARK: - curl_easy_setopt
 
 static inline CURLcode nm_curl_easy_setopt_long(CURL *handle, CURLoption option, long value) {

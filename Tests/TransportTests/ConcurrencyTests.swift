@@ -1,0 +1,74 @@
+import Foundation
+import NotifyTestSupport
+import Testing
+import Transport
+
+@Suite("Many transfers in flight on the one transport thread", .serialized, .timeLimit(.minutes(2)))
+struct ConcurrencyTests {
+    /// Threads in this process right now (Linux).
+    private func threadCount() -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0
+    }
+
+    private func runConcurrently(_ transport: CurlTransport, count: Int, request: HTTPRequest) async throws -> (statuses: [Int], elapsed: Duration, peakThreads: Int) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let sampler = Task { () -> Int in
+            var peak = 0
+            while !Task.isCancelled {
+                peak = max(peak, threadCount())
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            return peak
+        }
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<count {
+                group.addTask { try await transport.execute(request).status }
+            }
+            var statuses: [Int] = []
+            for try await status in group { statuses.append(status) }
+            return statuses
+        }
+        let elapsed = clock.now - start
+        sampler.cancel()
+        return (statuses, elapsed, await sampler.value)
+    }
+
+    @Test("200 concurrent 200 ms requests over HTTP/1.1 finish far below 200 × 0.2 s, without a thread per request")
+    func concurrentHTTP1() async throws {
+        let server = try await offPool { try HTTPTestServer.start() }
+        let transport = CurlTransport(configuration: TransportConfiguration(maxConnectionsPerHost: 32, maxTotalConnections: 64))
+        defer { transport.shutdown() }
+        let threadsBefore = threadCount()
+        let before = try server.stats()
+        let result = try await runConcurrently(transport, count: 200, request: HTTPRequest(url: server.url("/delay/200"), httpVersion: .http1_1))
+        let after = try server.stats()
+        let opened = after.connections - before.connections
+        figure("HTTP/1.1: 200 concurrent /delay/200 in \(String(format: "%.2f", result.elapsed.seconds)) s (serial: 40 s), \(opened) connections (cap 32), threads \(threadsBefore) -> peak \(result.peakThreads)")
+        #expect(result.statuses.count == 200)
+        #expect(result.statuses.allSatisfy { $0 == 200 })
+        #expect(result.elapsed < .seconds(10))
+        #expect(opened <= 40)  // the per-host cap (32), not one per request
+        #expect(result.peakThreads < threadsBefore + 20)
+    }
+
+    @Test("200 concurrent 200 ms requests over HTTP/2 (TLS, ALPN) multiplex on one connection")
+    func concurrentHTTP2() async throws {
+        let server = try await offPool { try HTTPTestServer.start(mode: .h2c, tls: true) }
+        let certificate = try #require(server.certificatePath)
+        let transport = CurlTransport(configuration: TransportConfiguration(maxConcurrentStreams: 250, caBundlePath: certificate))
+        defer { transport.shutdown() }
+        // Open the connection first, so the burst has a multiplexed connection to wait for.
+        let warmUp = try await transport.execute(HTTPRequest(url: server.url("/echo")))
+        #expect(warmUp.httpVersion == "2")
+        let before = try server.stats()
+        let result = try await runConcurrently(transport, count: 200, request: HTTPRequest(url: server.url("/delay/200")))
+        let after = try server.stats()
+        let opened = after.connections - before.connections
+        figure("h2 (TLS): 200 concurrent /delay/200 in \(String(format: "%.2f", result.elapsed.seconds)) s, \(opened) new connections, peak threads \(result.peakThreads)")
+        #expect(result.statuses.count == 200)
+        #expect(result.statuses.allSatisfy { $0 == 200 })
+        #expect(result.elapsed < .seconds(8))
+        #expect(opened == 0)
+    }
+}
