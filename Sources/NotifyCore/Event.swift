@@ -12,9 +12,11 @@ public struct Event: Sendable, Codable, Equatable {
     public var sendAt: Date?
     public var priority: Priority
     public var createdAt: Date
+    /// Set only by NotifyMe itself (verification codes): send on exactly this channel, verified or not.
+    public var channel: Channel?
 
     public init(id: String, type: String, entity: String, reference: String? = nil, recipients: [CPR]? = nil, topic: String? = nil,
-                data: [String: JSONValue], sendAt: Date? = nil, priority: Priority, createdAt: Date) {
+                data: [String: JSONValue], sendAt: Date? = nil, priority: Priority, createdAt: Date, channel: Channel? = nil) {
         self.id = id
         self.type = type
         self.entity = entity
@@ -25,5 +27,6 @@ public struct Event: Sendable, Codable, Equatable {
         self.sendAt = sendAt
         self.priority = priority
         self.createdAt = createdAt
+        self.channel = channel
     }
 }

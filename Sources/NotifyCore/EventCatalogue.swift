@@ -38,6 +38,9 @@ public struct EventDefinition: Sendable, Hashable {
 
 /// The event types NotifyMe knows and their consent categories.
 public struct EventCatalogue: Sendable {
+    /// NotifyMe's own event for contact verification codes; the only one that may reach an unverified address.
+    public static let verificationCodeType = "verification.code"
+
     public let categories: [String: Category]
     public let events: [String: EventDefinition]
 

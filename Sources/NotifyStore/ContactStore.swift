@@ -14,7 +14,7 @@ public struct ContactStore: Sendable {
     }
 
     /// The commands that write the whole contact record (for callers that batch them with other writes).
-    func saveCommands(_ contact: Contact, now: Date) throws -> [RedisCommand] {
+    public func saveCommands(_ contact: Contact, now: Date) throws -> [RedisCommand] {
         let key = Keys.contact(contact.cpr)
         var fields: [any RedisArgument] = [
             "language", contact.language.rawValue,

@@ -14,7 +14,7 @@ public enum Keys {
     public static func subscriptions(_ cpr: CPR) -> String { "nm:{r:\(cpr.value)}:subscriptions" }
     /// A resident's consent ledger: a list of JSON entries, appended only.
     public static func consents(_ cpr: CPR) -> String { "nm:{r:\(cpr.value)}:consents" }
-    /// A resident's devices: field device id -> sealed JSON; field `hash:<keyed hash>` -> device id.
+    /// A resident's devices: `<id>` -> sealed JSON, `hash:<keyed hash of token>` -> id, `at:<id>` -> registration ms (for replacing the oldest).
     public static func devices(_ cpr: CPR) -> String { "nm:{r:\(cpr.value)}:devices" }
     /// A pending verification code for one channel.
     public static func verification(_ cpr: CPR, _ channel: Channel) -> String { "nm:{r:\(cpr.value)}:verify:\(channel.rawValue)" }
