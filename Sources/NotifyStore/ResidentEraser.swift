@@ -1,0 +1,37 @@
+import Foundation
+import NotifyCore
+import Redis
+
+/// Erases a resident's data: contact, devices, subscriptions and pending codes go; the consent
+/// ledger keeps a line saying so; notifications still waiting to be sent are suppressed.
+public struct ResidentEraser: Sendable {
+    let redis: RedisClient
+    let notifications: NotificationStore
+
+    public init(redis: RedisClient) {
+        self.redis = redis
+        self.notifications = NotificationStore(redis: redis)
+    }
+
+    /// Returns how many waiting notifications were suppressed.
+    @discardableResult
+    public func erase(_ cpr: CPR, now: Date = Date()) async throws -> Int {
+        var commands = [RedisCommand("DEL", Keys.contact(cpr), Keys.subscriptions(cpr), Keys.devices(cpr),
+                                     Keys.verification(cpr, .sms), Keys.verification(cpr, .email))]
+        let entry = ConsentEntry(at: now, category: "*", channel: nil, granted: false, source: .erasure)
+        if let append = try ConsentLedger.appendCommand(cpr, [entry]) { commands.append(append) }
+        _ = try await redis.transaction(commands)
+
+        var suppressed = 0
+        let ids = (try await redis.send("ZRANGE", Keys.residentNotifications(cpr), 0, -1).array ?? []).compactMap(\.string)
+        for id in ids {
+            if case .moved(let from) = try await notifications.move(id, to: .suppressed, detail: "resident erased their data", now: now) {
+                suppressed += 1
+                if let n = try await notifications.load(id)?.notification {
+                    try await EventStore(redis: redis).count(n.eventId, moves: [(from: from == .sending ? .queued : from, to: .suppressed)])
+                }
+            }
+        }
+        return suppressed
+    }
+}
