@@ -30,7 +30,12 @@ struct EmailDelivery: Sendable {
             return  // already handled by an earlier delivery of this entry
         }
         guard let contact = try await contacts.load(n.cpr), let address = contact.email, let message = n.message else {
-            try await finish(n, .failed, detail: "no email address on record")
+            try await finish(n, .suppressed, detail: "no email address on record (erased or removed)")
+            return
+        }
+        // Only verification codes may go to an address not yet confirmed (it may have changed since fan-out).
+        guard contact.verified.contains(.email) || n.eventType == EventCatalogue.verificationCodeType else {
+            try await finish(n, .suppressed, detail: "email address not verified")
             return
         }
         guard case .moved = try await notifications.move(id, to: .sending, detail: "submitting", countAttempt: true) else { return }

@@ -25,7 +25,7 @@ public struct FanoutWorker: Service {
             consumer: consumerName, batchSize: 8, visibilityTimeout: visibilityTimeout, logger: logger
         )
         self.planner = FanoutPlanner(
-            catalogue: catalogue, templates: templates, contacts: contacts,
+            catalogue: catalogue, templates: templates, contacts: contacts, subscriptions: SubscriptionStore(redis: redis),
             notifications: NotificationStore(redis: redis), events: events,
             channelQueues: Dictionary(uniqueKeysWithValues: Channel.allCases.map {
                 ($0, WorkQueue(redis: redis, stream: Keys.stream($0.rawValue), group: $0.rawValue))
