@@ -16,7 +16,21 @@ public func buildRouter(_ deps: APIDependencies) -> Router<AppRequestContext> {
     NotificationsController(notifications: NotificationStore(redis: deps.redis)).register(on: entity)
 
     let me = router.group("v1/me").add(middleware: ResidentAuthMiddleware(verifier: deps.verifier))
-    MeController(contacts: ContactStore(redis: deps.redis, cipher: deps.cipher)).register(on: me)
+    let contacts = ContactStore(redis: deps.redis, cipher: deps.cipher)
+    let subscriptions = SubscriptionStore(redis: deps.redis)
+    let r = deps.residents
+    let registration = ContactRegistration(
+        redis: deps.redis, contacts: contacts,
+        verification: VerificationStore(redis: deps.redis, cipher: deps.cipher, lifetime: r.codeLifetime, maxTries: r.maxCodeAttempts,
+                                        maxSends: r.maxCodeSends, window: r.resendWindow),
+        events: EventStore(redis: deps.redis), catalogue: deps.catalogue)
+    MeController(contacts: contacts, registration: registration, subscriptions: subscriptions,
+                 devices: DeviceStore(redis: deps.redis, cipher: deps.cipher), eraser: ResidentEraser(redis: deps.redis),
+                 catalogue: deps.catalogue).register(on: me)
+    SubscriptionsController(subscriptions: subscriptions, ledger: ConsentLedger(redis: deps.redis), contacts: contacts,
+                            catalogue: deps.catalogue).register(on: me)
+    MyNotificationsController(redis: deps.redis, notifications: NotificationStore(redis: deps.redis)).register(on: me)
+    DevicesController(devices: DeviceStore(redis: deps.redis, cipher: deps.cipher), maxDevices: deps.residents.maxDevices).register(on: me)
     return router
 }
 
