@@ -30,6 +30,15 @@ struct EndToEndTests {
                                      body: Req.body(#"{"name":"Fatima","email":"fatima@example.bh","language":"ar"}"#)) { r in
                 #expect(r.status == .ok)
             }
+            // The new address gets a code (Arabic, mandatory "security" category) before anything else.
+            let codeMail = await sink.awaitMessages(count: 1, timeout: 20)
+            try #require(codeMail.count == 1, "no verification email arrived; sink log: \(sink.log)")
+            let code = try #require(MailText.code(in: MailText.decodedBodies(codeMail[0].data)))
+            try await client.execute(uri: "/v1/me/contact/verify", method: .post, headers: Req.headers(token),
+                                     body: Req.body(#"{"channel":"email","code":"\#(code)"}"#)) { r in
+                #expect(r.status == .ok)
+                #expect((Req.json(r.body)["verified"] as? [String: Bool])?["email"] == true)
+            }
             let eventId = try await client.execute(uri: "/v1/events", method: .post, headers: Req.headers(key), body: Req.body(Req.expiryEvent)) { r in
                 #expect(r.status == .accepted)
                 let json = Req.json(r.body)
@@ -37,13 +46,14 @@ struct EndToEndTests {
                 return json["id"] as? String ?? ""
             }
 
-            let mails = sink.waitForMessages(count: 1, timeout: 20)
-            try #require(mails.count == 1, "no email arrived; sink log: \(sink.log)")
-            #expect(mails[0].recipients == ["fatima@example.bh"])
-            #expect(mails[0].from == "no-reply@notify.gov.bh")
+            let mails = await sink.awaitMessages(count: 2, timeout: 20)
+            try #require(mails.count == 2, "no email arrived; sink log: \(sink.log)")
+            let mail = try #require(mails.first { $0.data != codeMail[0].data })
+            #expect(mail.recipients == ["fatima@example.bh"])
+            #expect(mail.from == "no-reply@notify.gov.bh")
             // The Arabic template was chosen: its subject is RFC 2047-encoded UTF-8.
-            #expect(mails[0].data.contains("Subject: =?UTF-8?B?"))
-            let decoded = MailText.decodedBodies(mails[0].data)
+            #expect(mail.data.contains("Subject: =?UTF-8?B?"))
+            let decoded = MailText.decodedBodies(mail.data)
             #expect(decoded.contains("تنتهي صلاحية passport"))
             #expect(decoded.contains("P-100"))
 
@@ -78,9 +88,36 @@ enum MailText {
     static func decodedBodies(_ raw: String) -> String {
         let text = raw.replacingOccurrences(of: "\r\n", with: "\n")
         return text.components(separatedBy: "\n--").compactMap { part -> String? in
-            guard part.contains("Content-Transfer-Encoding: base64"), let blank = part.range(of: "\n\n") else { return nil }
-            let b64 = part[blank.upperBound...].filter { !$0.isWhitespace }
-            return Data(base64Encoded: String(b64)).flatMap { String(data: $0, encoding: .utf8) }
+            guard let blank = part.range(of: "\n\n") else { return nil }
+            let body = part[blank.upperBound...]
+            if part.contains("Content-Transfer-Encoding: base64") {
+                return Data(base64Encoded: String(body.filter { !$0.isWhitespace })).flatMap { String(data: $0, encoding: .utf8) }
+            }
+            if part.contains("Content-Transfer-Encoding: quoted-printable") { return quotedPrintable(String(body)) }
+            return nil
         }.joined(separator: "\n")
+    }
+
+    static func quotedPrintable(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        var it = Array(text.replacingOccurrences(of: "=\n", with: "").utf8)[...]
+        while let b = it.popFirst() {
+            if b == UInt8(ascii: "="), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(v)
+                it = it.dropFirst(2)
+            } else {
+                bytes.append(b)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The first six-digit run in `text`.
+    static func code(in text: String) -> String? {
+        var run = ""
+        for ch in text {
+            if ch.isASCII && ch.isNumber { run.append(ch); if run.count == 6 { return run } } else { run = "" }
+        }
+        return nil
     }
 }

@@ -12,8 +12,12 @@ struct NotifymeBinary {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]
     }
 
-    /// Runs a short command to completion; returns exit code, stdout and stderr.
-    static func run(_ args: [String], env: [String: String]) throws -> (code: Int32, out: String, err: String) {
+    /// Runs a short command to completion off the cooperative pool; returns exit code, stdout and stderr.
+    static func run(_ args: [String], env: [String: String]) async throws -> (code: Int32, out: String, err: String) {
+        try await OffPool.run { try runBlocking(args, env: env) }
+    }
+
+    private static func runBlocking(_ args: [String], env: [String: String]) throws -> (code: Int32, out: String, err: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args

@@ -23,16 +23,29 @@ struct RunCommandTests {
         throw TestSupportError("notifyme run did not become ready:\n\(process.output)")
     }
 
+    /// The text of the first .eml in `outbox` whose subject line is `subject`, waiting up to 10 s.
+    func waitForMail(in outbox: URL, subject: String) async throws -> String? {
+        for _ in 0..<100 {
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? [] {
+                if let text = try? String(contentsOf: outbox.appendingPathComponent(file), encoding: .utf8), text.contains("Subject: \(subject)\r\n") {
+                    return text
+                }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+
     @Test func embeddedRunDeliversToOutboxAndStopsCleanly() async throws {
         let dataDir = try Loopback.temporaryDirectory("nm-run")
         let port = try Loopback.freePort()
         let env = ["NOTIFYME_DATA_DIR": dataDir.path, "NOTIFYME_HTTP_PORT": "\(port)", "NOTIFYME_REDIS_URL": "", "NOTIFYME_SMTP_URL": ""]
 
         // Before `run`: the key command starts the embedded Redis itself and the key persists (AOF).
-        let key = try NotifymeBinary.run(["keys", "create", "--entity", "moi.passports", "--events", "identity.*"], env: env)
+        let key = try await NotifymeBinary.run(["keys", "create", "--entity", "moi.passports", "--events", "identity.*"], env: env)
         #expect(key.code == 0, "\(key.err)")
         #expect(key.out.hasPrefix("nmk_") && key.out.split(separator: "\n").count == 1)
-        let token = try NotifymeBinary.run(["dev-token", "--cpr", "880101234"], env: env)
+        let token = try await NotifymeBinary.run(["dev-token", "--cpr", "880101234"], env: env)
         #expect(token.code == 0, "\(token.err)")
         #expect(token.out.split(separator: ".").count == 3)
         let socket = dataDir.appendingPathComponent("redis.sock").path
@@ -49,27 +62,24 @@ struct RunCommandTests {
         let trimmedKey = key.out.trimmingCharacters(in: .whitespacesAndNewlines)
         let put = try await http("PUT", "\(base)/v1/me/contact", token: trimmedToken, body: #"{"email":"fatima@example.bh","language":"en"}"#)
         #expect(put.status == 200, "\(put.bodyString)")
+        let outbox = dataDir.appendingPathComponent("outbox")
+        let codeMail = try #require(try await waitForMail(in: outbox, subject: "Your verification code"), "no code in the outbox:\n\(run.output)")
+        let code = try #require(MailText.code(in: MailText.decodedBodies(codeMail)))
+        let verified = try await http("POST", "\(base)/v1/me/contact/verify", token: trimmedToken, body: #"{"channel":"email","code":"\#(code)"}"#)
+        #expect(verified.status == 200, "\(verified.bodyString)")
+
         let pub = try await http("POST", "\(base)/v1/events", token: trimmedKey, body: Req.expiryEvent)
         #expect(pub.status == 202, "\(pub.bodyString)")
-
-        let outbox = dataDir.appendingPathComponent("outbox")
-        var files: [String] = []
-        for _ in 0..<100 {
-            files = (try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? []
-            if !files.isEmpty { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        try #require(files.count == 1, "no email in the outbox:\n\(run.output)")
-        let mail = try String(contentsOf: outbox.appendingPathComponent(files[0]), encoding: .utf8)
+        let mail = try #require(try await waitForMail(in: outbox, subject: "Your passport expires on 2026-12-24"), "no email in the outbox:\n\(run.output)")
         #expect(mail.contains("To: fatima@example.bh"))
-        #expect(mail.contains("Subject: Your passport expires on 2026-12-24"))
 
         run.stop(signal: SIGTERM, timeout: 15)
         #expect(!run.isRunning)
         #expect(run.output.contains("NotifyMe stopped"))
         #expect(NotifymeBinary.processes(mentioning: socket).isEmpty, "redis-server outlived notifyme")
-        // No contact detail in the logs.
+        // No contact detail or code in the logs.
         #expect(!run.output.contains("fatima@example.bh"))
+        #expect(!run.output.contains(code))
     }
 
     @Test func externalRedisURLStartsNoServer() async throws {
@@ -78,7 +88,7 @@ struct RunCommandTests {
         let dataDir = try Loopback.temporaryDirectory("nm-ext")
         let port = try Loopback.freePort()
         let env = ["NOTIFYME_DATA_DIR": dataDir.path, "NOTIFYME_HTTP_PORT": "\(port)", "NOTIFYME_REDIS_URL": redis.url]
-        let key = try NotifymeBinary.run(["keys", "create", "--entity", "e1", "--events", "*"], env: env)
+        let key = try await NotifymeBinary.run(["keys", "create", "--entity", "e1", "--events", "*"], env: env)
         #expect(key.code == 0, "\(key.err)")
         let run = try NotifymeBinary.start(env: env, workDir: dataDir)
         defer { run.stop(signal: SIGKILL) }
@@ -89,22 +99,22 @@ struct RunCommandTests {
         #expect(!run.isRunning)
     }
 
-    @Test func invalidConfigurationStopsStartupNamingTheKey() throws {
-        let r = try NotifymeBinary.run(["run"], env: ["NOTIFYME_HTTP_PORT": "eighty"])
+    @Test func invalidConfigurationStopsStartupNamingTheKey() async throws {
+        let r = try await NotifymeBinary.run(["run"], env: ["NOTIFYME_HTTP_PORT": "eighty"])
         #expect(r.code == 78)
         #expect(r.err.contains("NOTIFYME_HTTP_PORT"))
         let bad = try Loopback.temporaryDirectory("nm-cfg").appendingPathComponent("bad.yaml")
         try "redis:\n  commandTimeout: whenever\n".write(to: bad, atomically: true, encoding: .utf8)
-        let r2 = try NotifymeBinary.run(["run"], env: ["NOTIFYME_CONFIG": bad.path])
+        let r2 = try await NotifymeBinary.run(["run"], env: ["NOTIFYME_CONFIG": bad.path])
         #expect(r2.code == 78)
         #expect(r2.err.contains("redis.commandTimeout"))
     }
 
-    @Test func cliRefusesBadArguments() throws {
+    @Test func cliRefusesBadArguments() async throws {
         let env = ["NOTIFYME_DATA_DIR": try Loopback.temporaryDirectory("nm-cli").path]
-        #expect(try NotifymeBinary.run(["dev-token", "--cpr", "12"], env: env).code == 64)
-        #expect(try NotifymeBinary.run(["keys", "create", "--entity", "x", "--events", "a*b"], env: env).code == 64)
-        let help = try NotifymeBinary.run(["--help"], env: env)
+        #expect(try await NotifymeBinary.run(["dev-token", "--cpr", "12"], env: env).code == 64)
+        #expect(try await NotifymeBinary.run(["keys", "create", "--entity", "x", "--events", "a*b"], env: env).code == 64)
+        let help = try await NotifymeBinary.run(["--help"], env: env)
         #expect(help.out.contains("run") && help.out.contains("dev-token") && help.out.contains("keys"))
     }
 }

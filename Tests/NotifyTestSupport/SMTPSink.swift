@@ -111,6 +111,17 @@ public final class SMTPSink: Sendable {
     public var log: String { process.output }
 
     /// Stops the sink (also done on deinit).
+    /// Waits without blocking a thread until `count` messages arrived or `timeout` seconds passed.
+    public func awaitMessages(count: Int, timeout: Double) async -> [ReceivedMail] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var received = messages()
+        while received.count < count && Date() < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+            received = messages()
+        }
+        return received
+    }
+
     public func stop() { process.stop() }
 
     private struct Sidecar: Decodable {
