@@ -144,6 +144,7 @@ let package = Package(
             dependencies: [
                 "NotifyAPI", "NotifyWorkers", "NotifyStore", "NotifyTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: strict
         ),

@@ -28,11 +28,7 @@ public struct APIDependencies: Sendable {
         let catalogue = try CatalogueLoader.load(path: config.cataloguePath)
         let templates = try TemplateLoader.load(directory: config.templatesPath)
         try TemplateLoader.check(templates, against: catalogue)
-        let keys = JWTKeyCollection()
-        if config.identity.development {
-            let dev = try DevIdentityKey.loadOrCreate(path: config.devKeyPath)
-            await keys.add(ecdsa: dev.publicKey, kid: JWKIdentifier(string: DevIdentityKey.kid))
-        }
+        let keys = try await IdentityKeys.load(config)
         let verifier = IdentityVerifier(keys: keys, issuer: config.identity.issuer, audience: config.identity.audience,
                                         clockSkew: config.identity.clockSkew)
         let cipher = try FieldCipher.load(key: config.security.encryptionKey, keyFile: config.encryptionKeyPath)

@@ -21,7 +21,7 @@ public struct IdentityVerifier: Sendable {
     public func verify(_ token: String, now: Date = Date()) async throws -> IdentityClaims {
         guard token.utf8.count <= 8192 else { throw NotifyError.unauthorized("the token is too long") }
         let claims: IdentityClaims
-        do { claims = try await keys.verify(token, as: IdentityClaims.self) } catch {
+        do { claims = try await keys.verify(token, as: IdentityClaims.self, iteratingKeys: true) } catch {
             throw NotifyError.unauthorized("the token is not valid or not signed by a trusted key")
         }
         guard claims.iss.value == issuer else { throw NotifyError.unauthorized("the token was issued by another issuer") }

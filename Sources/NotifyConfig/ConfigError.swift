@@ -13,7 +13,8 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
         self.problem = problem
     }
 
-    static func invalid(_ key: String, _ problem: String) -> ConfigError { ConfigError(.invalidValue, key: key, problem: problem) }
+    /// `key` holds a value that cannot be used, for checks made outside this module (key files, for one).
+    public static func invalid(_ key: String, _ problem: String) -> ConfigError { ConfigError(.invalidValue, key: key, problem: problem) }
     static func unknownKey(_ key: String) -> ConfigError { ConfigError(.unknownKey, key: key, problem: "is not a known setting") }
     static func unreadable(_ file: String, _ problem: String) -> ConfigError { ConfigError(.unreadable, key: file, problem: problem) }
 

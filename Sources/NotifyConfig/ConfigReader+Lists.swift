@@ -11,6 +11,16 @@ extension ConfigReader {
         return try copy.section(name)
     }
 
+    mutating func strings(_ name: String, default value: [String]) throws(ConfigError) -> [String] {
+        guard let raw = try list(name) else { return value }
+        var result: [String] = []
+        for item in raw {
+            guard let s = item as? String, !s.isEmpty else { throw .invalid(pathTo(name), "must be a list of file paths") }
+            result.append(s)
+        }
+        return result
+    }
+
     mutating func channels(_ name: String, default value: [Channel]) throws(ConfigError) -> [Channel] {
         guard let raw = try list(name) else { return value }
         var result: [Channel] = []

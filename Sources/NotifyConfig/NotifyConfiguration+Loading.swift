@@ -67,6 +67,7 @@ extension NotifyConfiguration {
         c.identity.clockSkew = try identity.duration("clockSkew", default: c.identity.clockSkew, range: .zero ... .seconds(600))
         c.identity.development = try identity.bool("development", default: c.identity.development)
         c.identity.devKeyFile = try identity.string("devKeyFile", default: c.identity.devKeyFile)
+        c.identity.publicKeys = try identity.strings("publicKeys", default: c.identity.publicKeys)
         try identity.rejectUnknownKeys()
 
         var email = try r.section("email")

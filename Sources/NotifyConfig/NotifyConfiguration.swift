@@ -27,6 +27,8 @@ public struct NotifyConfiguration: Sendable {
         public var development: Bool = true
         /// Development signing key, relative to the data directory unless absolute.
         public var devKeyFile: String = "dev-identity-key.pem"
+        /// The identity provider's public keys (PEM, RSA for RS256 or P-256 for ES256); the file name is the key id.
+        public var publicKeys: [String] = []
     }
 
     public struct Email: Sendable {

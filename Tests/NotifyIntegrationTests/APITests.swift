@@ -147,6 +147,9 @@ struct APITests {
                 (#"{"email":"a@b.bh"}"#, "language"),
                 (#"{"language":"ar","nickname":"x"}"#, "nickname"),
                 (#"{"language":"ar","phone":36001234}"#, "phone"),
+                (#"{"language":"ar","name":"\#(String(repeating: "x", count: 201))"}"#, "name"),
+                (#"{"language":"ar","email":"\#(String(repeating: "a", count: 250))@example.bh"}"#, "email"),
+                (#"{"language":"ar","phone":"+973 3600 1234 5678 9012 3456 7890 12345"}"#, "phone"),
             ] {
                 try await client.execute(uri: "/v1/me/contact", method: .put, headers: Req.headers(token), body: Req.body(body)) { r in
                     #expect(r.status == .unprocessableContent)

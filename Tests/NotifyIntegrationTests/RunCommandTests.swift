@@ -60,7 +60,7 @@ struct RunCommandTests {
 
         let trimmedToken = token.out.trimmingCharacters(in: .whitespacesAndNewlines)
         let trimmedKey = key.out.trimmingCharacters(in: .whitespacesAndNewlines)
-        let put = try await http("PUT", "\(base)/v1/me/contact", token: trimmedToken, body: #"{"email":"fatima@example.bh","language":"en"}"#)
+        let put = try await http("PUT", "\(base)/v1/me/contact", token: trimmedToken, body: #"{"email":"fatima@example.bh","phone":"+973 3600 1234","language":"en"}"#)
         #expect(put.status == 200, "\(put.bodyString)")
         let outbox = dataDir.appendingPathComponent("outbox")
         let codeMail = try #require(try await waitForMail(in: outbox, subject: "Your verification code"), "no code in the outbox:\n\(run.output)")
@@ -79,6 +79,7 @@ struct RunCommandTests {
         #expect(NotifymeBinary.processes(mentioning: socket).isEmpty, "redis-server outlived notifyme")
         // No contact detail or code in the logs.
         #expect(!run.output.contains("fatima@example.bh"))
+        #expect(!run.output.contains("36001234"))
         #expect(!run.output.contains(code))
     }
 
