@@ -14,11 +14,14 @@ final class EmbeddedRedis: Sendable {
     let pid: pid_t
     let socket: String
     let logger: Logger
+    /// False for a server adopted from a killed run: it cannot be reaped with waitpid.
+    let isChild: Bool
 
-    private init(pid: pid_t, socket: String, logger: Logger) {
+    private init(pid: pid_t, socket: String, logger: Logger, isChild: Bool) {
         self.pid = pid
         self.socket = socket
         self.logger = logger
+        self.isChild = isChild
     }
 
     /// Starts the server, or returns nil when one already answers on the socket (`exclusive` makes that an error).
@@ -26,18 +29,29 @@ final class EmbeddedRedis: Sendable {
         let dataDir = config.absoluteDataDir
         let socket = config.embeddedRedisSocket
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        let ownerFile = "\(dataDir)/notifyme.pid", redisPidFile = "\(dataDir)/redis.pid"
         if UnixSocketPing.ping(socket) {
-            if exclusive { throw CLI.fail("another NotifyMe already uses the Redis at \(socket); stop it or set NOTIFYME_DATA_DIR") }
-            return nil
+            guard exclusive else { return nil }
+            if let owner = readPid(ownerFile), owner != getpid(), isAlive(owner) {
+                throw CLI.fail("another NotifyMe (pid \(owner)) already runs on \(dataDir); stop it or set NOTIFYME_DATA_DIR")
+            }
+            // The previous run was killed outright and left its Redis behind: take it over.
+            guard let orphan = readPid(redisPidFile) else {
+                throw CLI.fail("a Redis answers on \(socket) but \(redisPidFile) is missing; stop it or set NOTIFYME_DATA_DIR")
+            }
+            try writePid(getpid(), to: ownerFile)
+            logger.warning("took over the embedded redis-server a previous run left behind", metadata: ["pid": "\(orphan)"])
+            return EmbeddedRedis(pid: orphan, socket: socket, logger: logger, isChild: false)
         }
+        if exclusive { try writePid(getpid(), to: ownerFile) }
         try? FileManager.default.removeItem(atPath: socket)
         let args = [
             config.redis.serverBinary, "--port", "0", "--unixsocket", socket, "--unixsocketperm", "700",
             "--dir", dataDir, "--appendonly", "yes", "--appendfsync", config.redis.appendfsync.rawValue,
-            "--save", "", "--daemonize", "no", "--logfile", "\(dataDir)/redis.log",
+            "--save", "", "--daemonize", "no", "--logfile", "\(dataDir)/redis.log", "--pidfile", redisPidFile,
         ]
         let pid = try spawn(args)
-        let server = EmbeddedRedis(pid: pid, socket: socket, logger: logger)
+        let server = EmbeddedRedis(pid: pid, socket: socket, logger: logger, isChild: true)
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
             if UnixSocketPing.ping(socket) {
@@ -56,19 +70,36 @@ final class EmbeddedRedis: Sendable {
 
     /// SIGTERM (Redis flushes the AOF and exits), then SIGKILL if it hangs. Idempotent.
     func stop() {
+        // A stale owner file could name a pid the system later gives to another program.
+        try? FileManager.default.removeItem(atPath: (socket as NSString).deletingLastPathComponent + "/notifyme.pid")
         guard kill(pid, 0) == 0 else { return }
         kill(pid, SIGTERM)
         var status: Int32 = 0
         for _ in 0..<200 {
-            if waitpid(pid, &status, WNOHANG) == pid {
+            if isChild ? waitpid(pid, &status, WNOHANG) == pid : kill(pid, 0) != 0 {
                 logger.info("embedded redis-server stopped")
                 return
             }
             usleep(50_000)
         }
         kill(pid, SIGKILL)
-        waitpid(pid, &status, 0)
+        if isChild { waitpid(pid, &status, 0) }
         logger.warning("embedded redis-server did not stop in 10 s and was killed")
+    }
+
+    /// Exists and has not exited (a zombie waiting for its parent counts as exited).
+    private static func isAlive(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(close, offsetBy: 2)] != "Z"
+    }
+
+    private static func readPid(_ path: String) -> pid_t? {
+        (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    private static func writePid(_ pid: pid_t, to path: String) throws {
+        try "\(pid)\n".write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     /// posix_spawnp with its own process group and default signal handling.

@@ -83,6 +83,31 @@ struct RunCommandTests {
         #expect(!run.output.contains(code))
     }
 
+    @Test func runKilledOutrightLeavesARedisTheNextRunTakesOver() async throws {
+        let dataDir = try Loopback.temporaryDirectory("nm-kill")
+        let port = try Loopback.freePort()
+        let env = ["NOTIFYME_DATA_DIR": dataDir.path, "NOTIFYME_HTTP_PORT": "\(port)", "NOTIFYME_REDIS_URL": ""]
+        let socket = dataDir.appendingPathComponent("redis.sock").path
+        let first = try NotifymeBinary.start(env: env, workDir: dataDir)
+        try await waitReady("http://127.0.0.1:\(port)", first)
+        let key = try await NotifymeBinary.run(["keys", "create", "--entity", "e1", "--events", "*"], env: env)
+        #expect(key.code == 0)
+        first.stop(signal: SIGKILL)
+        #expect(NotifymeBinary.processes(mentioning: socket).count == 1, "the orphaned redis-server is expected to survive SIGKILL")
+
+        let second = try NotifymeBinary.start(env: env, workDir: dataDir)
+        defer { second.stop(signal: SIGKILL) }
+        try await waitReady("http://127.0.0.1:\(port)", second)
+        #expect(second.output.contains("took over the embedded redis-server"))
+        // The key made before the crash is still there.
+        let probe = try await http("GET", "http://127.0.0.1:\(port)/v1/events/evt_00000000000000000000000000000000",
+                                   token: key.out.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(probe.status == 404)
+        second.stop(signal: SIGTERM, timeout: 15)
+        #expect(!second.isRunning)
+        #expect(NotifymeBinary.processes(mentioning: socket).isEmpty, "redis-server outlived notifyme")
+    }
+
     @Test func externalRedisURLStartsNoServer() async throws {
         let redis = try RedisServer.start()
         defer { redis.stop() }

@@ -37,20 +37,29 @@ public final class ManagedProcess: @unchecked Sendable {
     }
 
     public var pid: Int32 { process.processIdentifier }
-    public var isRunning: Bool { process.isRunning }
+    /// False once the process exited, even while it waits to be reaped (a zombie).
+    public var isRunning: Bool { process.isRunning && !Self.isZombie(process.processIdentifier) }
+
+    private static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(close, offsetBy: 2)] == "Z"
+    }
 
     /// The log so far, for failure messages.
     public var output: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
     /// Sends `signal` and waits up to `timeout` seconds for exit, then SIGKILL.
+    /// Never blocks past `timeout` plus a second: waiting on Foundation to reap a child can hang.
     public func stop(signal: Int32 = SIGTERM, timeout: Double = 5) {
-        guard process.isRunning else { return }
+        guard isRunning else { return }
         kill(process.processIdentifier, signal)
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
+        while isRunning && Date() < deadline { usleep(10_000) }
+        if isRunning {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            let hard = Date().addingTimeInterval(1)
+            while isRunning && Date() < hard { usleep(10_000) }
         }
     }
 
