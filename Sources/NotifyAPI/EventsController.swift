@@ -24,10 +24,11 @@ struct EventsController {
         let entity = try context.requireEntity()
         let (body, bytes) = try await JSONBody.decodeWithBytes(PublishRequest.self, from: request, allowed: PublishRequest.fields, maxBytes: 2 << 20)
         let now = Date()
-        let (definition, cprs) = try body.validated(entity: entity.entity, catalogue: catalogue, templates: templates, now: now)
-        guard entity.allows(body.type) else {
+        // Scope first: a caller learns nothing about another ministry's event types from validation errors.
+        if catalogue.events[body.type] != nil && !entity.allows(body.type) {
             throw NotifyError.forbidden("this API key may not publish '\(body.type)' events")
         }
+        let (definition, cprs) = try body.validated(entity: entity.entity, catalogue: catalogue, templates: templates, now: now)
         var eventId = Digest.randomID(prefix: "evt_")
         if let key = request.headers[.idempotencyKey] {
             switch try await idempotency.reserve(entity: entity.entity, key: key, bodyHash: Digest.sha256Hex(bytes), eventId: eventId) {

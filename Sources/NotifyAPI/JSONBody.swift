@@ -15,7 +15,7 @@ enum JSONBody {
     static func decodeWithBytes<T: Decodable>(_ type: T.Type, from request: Request, allowed: Set<String>, maxBytes: Int = maxBytes) async throws -> (value: T, bytes: Data) {
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: maxBytes) } catch {
-            throw NotifyError.invalid("body", "must be at most \(maxBytes) bytes")
+            throw NotifyError.tooLarge("body", "must be at most \(maxBytes) bytes")
         }
         let data = Data(buffer: buffer)
         guard !data.isEmpty else { throw NotifyError.invalid("body", "must be a JSON object") }

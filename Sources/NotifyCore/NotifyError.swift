@@ -3,7 +3,8 @@
 /// The API renders it as problem+json; `kind` becomes the problem `type`.
 public struct NotifyError: Error, Sendable, CustomStringConvertible {
     private enum Code: String, Sendable {
-        case validation, notFound, unauthorized, forbidden, conflict, tooManyRequests, unavailable, `internal`
+        case validation, notFound = "not-found", unauthorized, forbidden, conflict, tooLarge = "too-large",
+             tooManyRequests = "too-many-requests", unavailable, `internal`
     }
 
     private let code: Code
@@ -33,13 +34,17 @@ public struct NotifyError: Error, Sendable, CustomStringConvertible {
     public static func unauthorized(_ detail: String) -> NotifyError { NotifyError(.unauthorized, detail) }
     public static func forbidden(_ detail: String) -> NotifyError { NotifyError(.forbidden, detail) }
     public static func conflict(_ detail: String) -> NotifyError { NotifyError(.conflict, detail) }
+    /// A body over the size limit; names the field (`body`).
+    public static func tooLarge(_ field: String, _ detail: String) -> NotifyError {
+        NotifyError(.tooLarge, detail, fields: [FieldError(field: field, detail: detail)])
+    }
     public static func tooManyRequests(_ detail: String, retryAfter: Int?) -> NotifyError {
         NotifyError(.tooManyRequests, detail, retryAfter: retryAfter)
     }
     public static func unavailable(_ detail: String) -> NotifyError { NotifyError(.unavailable, detail) }
     public static func `internal`(_ detail: String) -> NotifyError { NotifyError(.internal, detail) }
 
-    /// Stable machine-readable kind, e.g. `validation`.
+    /// Stable machine-readable kind, e.g. `validation` or `not-found`.
     public var kind: String { code.rawValue }
 
     /// The HTTP status this error maps to.
@@ -50,6 +55,7 @@ public struct NotifyError: Error, Sendable, CustomStringConvertible {
         case .unauthorized: 401
         case .forbidden: 403
         case .conflict: 409
+        case .tooLarge: 413
         case .tooManyRequests: 429
         case .unavailable: 503
         case .internal: 500

@@ -59,6 +59,12 @@ struct APITests {
             try await client.execute(uri: "/v1/events", method: .post, headers: Req.headers(trafficOnly), body: Req.body(Req.expiryEvent)) { r in
                 #expect(r.status == .forbidden)
             }
+            // Even with incomplete data: scope is checked before the template fields are.
+            try await client.execute(uri: "/v1/events", method: .post, headers: Req.headers(trafficOnly),
+                                     body: Req.body(#"{"type":"identity.document-expiry","recipients":["880101234"],"data":{}}"#)) { r in
+                #expect(r.status == .forbidden)
+                #expect(!String(buffer: r.body).contains("expiryDate"))
+            }
             #expect(try await keyCount(env, "nm:{e:*") == 0)
         }
     }
@@ -167,6 +173,17 @@ struct APITests {
                 #expect(json["phone"] as? String == "+97336001234")
                 #expect(json["email"] as? String == "Fatima@example.bh")
                 #expect((json["verified"] as? [String: Bool])?["email"] == false)
+            }
+        }
+    }
+
+    @Test func oversizedBodyIs413() async throws {
+        try await withApp { env, _, client in
+            let token = try await env.residentToken("880101234")
+            let big = #"{"language":"ar","name":""# + String(repeating: "x", count: 20_000) + #""}"#
+            try await client.execute(uri: "/v1/me/contact", method: .put, headers: Req.headers(token), body: Req.body(big)) { r in
+                #expect(r.status == .contentTooLarge)
+                #expect(r.headers[.contentType] == "application/problem+json")
             }
         }
     }

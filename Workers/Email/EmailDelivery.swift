@@ -13,17 +13,22 @@ struct EmailDelivery: Sendable {
     let sender: any EmailSender
     let fromHeader: String
     let maxAttempts: Int
+    /// A send older than this is taken to be dead; a younger one belongs to a live worker.
+    let lease: Duration
     let logger: Logger
 
     func deliver(_ id: String) async throws {
-        guard let (n, _, _) = try await notifications.load(id) else {
+        guard let (n, _, fields) = try await notifications.load(id) else {
             logger.warning("queued notification has no record; skipped", metadata: ["notification": "\(id)"])
             return
         }
         var log = logger
         log[metadataKey: "notification"] = "\(id)"
         if n.status == .sending {
-            // A worker died mid-send: the outcome is unknown. Email carries a stable Message-ID,
+            // Another live worker may hold it (a second queue entry for the same notification): leave it.
+            let started = fields["sendingAt"].flatMap(Double.init) ?? 0
+            guard Date().timeIntervalSince1970 - started > Double(lease.components.seconds) else { return }
+            // The worker died mid-send: the outcome is unknown. Email carries a stable Message-ID,
             // so a resend is recognisable as the same message by the receiving side.
             try await notifications.move(id, to: .queued, detail: "send interrupted; retrying")
         } else if n.status != .queued {
@@ -38,7 +43,8 @@ struct EmailDelivery: Sendable {
             try await finish(n, .suppressed, detail: "email address not verified")
             return
         }
-        guard case .moved = try await notifications.move(id, to: .sending, detail: "submitting", countAttempt: true) else { return }
+        let lease = ["sendingAt": String(Date().timeIntervalSince1970)]
+        guard case .moved = try await notifications.move(id, to: .sending, detail: "submitting", countAttempt: true, fields: lease) else { return }
         let mail = MailMessage(
             from: fromHeader, to: [address.value], subject: message.subject ?? "", textBody: message.body, htmlBody: message.html,
             messageID: "<\(id)@notifyme>", date: Date(),

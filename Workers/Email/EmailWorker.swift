@@ -20,7 +20,7 @@ public struct EmailWorker: Service {
         self.delivery = EmailDelivery(
             notifications: NotificationStore(redis: redis), contacts: contacts,
             events: EventStore(redis: redis), queue: queue, sender: sender, fromHeader: fromHeader,
-            maxAttempts: maxAttempts, logger: logger
+            maxAttempts: maxAttempts, lease: visibilityTimeout, logger: logger
         )
         self.concurrency = concurrency
     }
@@ -31,8 +31,13 @@ public struct EmailWorker: Service {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for entry in entries {
                     group.addTask {
-                        if let id = entry.fields["notification"] { try await delivery.deliver(id) }
-                        try await consumer.queue.ack([entry.id])
+                        // One entry's failure must not cancel its neighbours' sends.
+                        do {
+                            if let id = entry.fields["notification"] { try await delivery.deliver(id) }
+                            try await consumer.queue.ack([entry.id])
+                        } catch {
+                            delivery.logger.warning("email delivery failed; the entry will be retried", metadata: ["entry": "\(entry.id)", "error": "\(type(of: error))"])
+                        }
                     }
                 }
                 try await group.waitForAll()

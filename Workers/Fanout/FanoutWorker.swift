@@ -37,8 +37,12 @@ public struct FanoutWorker: Service {
     public func run() async throws {
         try await consumer.run { entries in
             for entry in entries {
-                if let id = entry.fields["event"] { try await fanOut(eventId: id) }
-                try await consumer.queue.ack([entry.id])
+                do {
+                    if let id = entry.fields["event"] { try await fanOut(eventId: id) }
+                    try await consumer.queue.ack([entry.id])
+                } catch {
+                    logger.warning("fan-out failed; the event will be retried", metadata: ["entry": "\(entry.id)", "error": "\(error)"])
+                }
             }
         }
     }

@@ -21,8 +21,9 @@ struct QueueConsumer: Sendable {
         var drainingPending = true
         var lastReclaim = ContinuousClock.now
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            var entries: [WorkQueue.Entry]
             do {
-                var entries = try await queue.read(consumer: consumer, count: batchSize, block: .seconds(1), pending: drainingPending, on: connection)
+                entries = try await queue.read(consumer: consumer, count: batchSize, block: .seconds(1), pending: drainingPending, on: connection)
                 if drainingPending && entries.isEmpty {
                     drainingPending = false
                     continue
@@ -31,12 +32,19 @@ struct QueueConsumer: Sendable {
                     lastReclaim = .now
                     entries += try await queue.reclaim(consumer: consumer, minIdle: visibilityTimeout, count: batchSize)
                 }
-                if !entries.isEmpty { try await handle(entries) }
             } catch {
-                // Redis restarting or unreachable: back off and go on; unacked entries stay pending.
+                // Redis restarting or unreachable: back off, then read our own pending entries again.
                 logger.warning("queue read failed, retrying", metadata: ["stream": "\(queue.stream)", "error": "\(error)"])
                 drainingPending = true
                 try? await Task.sleep(for: .milliseconds(500))
+                continue
+            }
+            guard !entries.isEmpty else { continue }
+            do { try await handle(entries) } catch {
+                // Unacked entries stay pending; reclaim retries them after the visibility timeout,
+                // so one that keeps failing does not hold back the ones behind it.
+                logger.warning("batch failed; its unacknowledged entries will be retried", metadata: ["stream": "\(queue.stream)", "error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(200))
             }
         }
     }
