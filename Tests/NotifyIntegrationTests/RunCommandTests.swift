@@ -140,6 +140,11 @@ struct RunCommandTests {
         let env = ["NOTIFYME_DATA_DIR": try Loopback.temporaryDirectory("nm-cli").path]
         #expect(try await NotifymeBinary.run(["dev-token", "--cpr", "12"], env: env).code == 64)
         #expect(try await NotifymeBinary.run(["keys", "create", "--entity", "x", "--events", "a*b"], env: env).code == 64)
+        let production = try Loopback.temporaryDirectory("nm-prod").appendingPathComponent("prod.yaml")
+        try "identity:\n  development: false\n".write(to: production, atomically: true, encoding: .utf8)
+        let refused = try await NotifymeBinary.run(["dev-token", "--cpr", "880101234"], env: env.merging(["NOTIFYME_CONFIG": production.path]) { $1 })
+        #expect(refused.code == 78)
+        #expect(refused.out.isEmpty)
         let help = try await NotifymeBinary.run(["--help"], env: env)
         #expect(help.out.contains("run") && help.out.contains("dev-token") && help.out.contains("keys"))
     }
