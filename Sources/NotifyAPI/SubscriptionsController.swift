@@ -40,20 +40,19 @@ struct SubscriptionsController {
         let body = try await JSONBody.decode(SubscriptionsRequest.self, from: request, allowed: SubscriptionsRequest.fields, maxBytes: 16 << 10)
         let choices = try body.choices()
         let quiet = try body.quiet()
-        var contact = try await contacts.load(cpr)
-        if quiet != nil && contact == nil {
-            throw NotifyError.invalid("quietHours", "register contact details first (PUT /v1/me/contact)")
+        // Registration records the default consents; choices before it would be followed by defaults.
+        guard var contact = try await contacts.load(cpr) else {
+            throw NotifyError.notFound("no contact details registered yet; PUT /v1/me/contact first")
         }
         // Validate everything before writing anything: apply() checks the categories against the catalogue.
         var check = try await subscriptions.load(cpr)
         _ = try check.apply(choices, catalogue: catalogue, source: .resident, at: Date())
         let subs = try await subscriptions.apply(cpr, choices, catalogue: catalogue, source: .resident)
-        if let quiet, var c = contact {
-            c.quietHours = quiet
-            try await contacts.save(c)
-            contact = c
+        if let quiet {
+            contact.quietHours = quiet
+            try await contacts.save(contact)
         }
-        return JSONResponse(View(categories: Self.view(subs, catalogue: catalogue), quietHours: contact?.quietHours.map(MeController.QuietHoursView.init)))
+        return JSONResponse(View(categories: Self.view(subs, catalogue: catalogue), quietHours: contact.quietHours.map(MeController.QuietHoursView.init)))
     }
 
     struct ConsentView: Encodable, Sendable {

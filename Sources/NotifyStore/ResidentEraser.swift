@@ -32,6 +32,8 @@ public struct ResidentEraser: Sendable {
                 }
             }
         }
+        // The index lists what was sent to the resident; it goes with the rest of their data.
+        _ = try await redis.send("DEL", Keys.residentNotifications(cpr))
         return suppressed
     }
 }

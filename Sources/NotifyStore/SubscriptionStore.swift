@@ -18,18 +18,28 @@ public struct SubscriptionStore: Sendable {
     }
 
     /// Applies a resident's (or staff's) changes; throws 422 without writing when any part is invalid.
+    /// The write is compare-and-set: a concurrent change makes it read again, so the ledger's lines
+    /// always describe the moves that really happened, in order.
     public func apply(_ cpr: CPR, _ requested: [String: [Channel: Bool]], catalogue: EventCatalogue, source: ConsentEntry.Source,
                       now: Date = Date()) async throws -> Subscriptions {
-        var subs = try await load(cpr)
-        let entries = try subs.apply(requested, catalogue: catalogue, source: source, at: now)
-        var commands: [RedisCommand] = []
-        let fields = requested.flatMap { name, channels in
-            channels.flatMap { channel, on in ["\(name):\(channel.rawValue)", on ? "1" : "0"] as [any RedisArgument] }
+        for _ in 0..<10 {
+            let raw = try await redis.send("HGETALL", Keys.subscriptions(cpr)).hash
+            var subs = Self.decode(raw)
+            let entries = try subs.apply(requested, catalogue: catalogue, source: source, at: now)
+            var triples: [any RedisArgument] = []
+            for (name, channels) in requested.sorted(by: { $0.key < $1.key }) {
+                for (channel, on) in channels.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                    let field = "\(name):\(channel.rawValue)"
+                    triples += [field, raw[field] ?? "", on ? "1" : "0"]
+                }
+            }
+            guard !triples.isEmpty else { return subs }
+            let lines = try entries.map { String(decoding: try JSONCoding.encoder.encode($0), as: UTF8.self) as any RedisArgument }
+            let reply = try await redis.evalsha(SubscriptionScripts.apply, keys: [Keys.subscriptions(cpr), Keys.consents(cpr)],
+                                                args: [triples.count / 3] + triples + lines)
+            if reply.int == 1 { return subs }
         }
-        if !fields.isEmpty { commands.append(RedisCommand("HSET", [Keys.subscriptions(cpr)] + fields)) }
-        if let append = try ConsentLedger.appendCommand(cpr, entries) { commands.append(append) }
-        if !commands.isEmpty { _ = try await redis.transaction(commands) }
-        return subs
+        throw NotifyError.conflict("the subscriptions kept changing; try again")
     }
 
     static func decode(_ f: [String: String]) -> Subscriptions {

@@ -33,6 +33,7 @@ struct ErasureTests {
             let store = NotificationStore(redis: kit.env.redis)
             #expect(try await store.load(queued)?.notification.status == .suppressed)
             #expect(try await store.load(sent)?.notification.status == .sent)
+            #expect(try await kit.env.redis.send("EXISTS", Keys.residentNotifications(kit.cpr)).int == 0)
 
             let (_, ledger) = try await kit.get(client, "/v1/me/consents")
             let last = try #require((ledger["items"] as? [[String: Any]])?.last)

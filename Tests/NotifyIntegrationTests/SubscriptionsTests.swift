@@ -90,6 +90,34 @@ struct SubscriptionsTests {
         }
     }
 
+    @Test func subscriptionsNeedRegisteredContactDetails() async throws {
+        try await ResidentTestKit.with { kit, client in
+            let (status, _) = try await kit.put(client, "/v1/me/subscriptions", #"{"categories":{"utilities":{"sms":true}}}"#)
+            #expect(status == .notFound)
+            #expect(try await kit.env.redis.send("EXISTS", Keys.subscriptions(kit.cpr)).int == 0)
+        }
+    }
+
+    @Test func concurrentChangesLeaveTheLedgerAgreeingWithTheState() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let cpr = try CPR("880101234")
+        let store = SubscriptionStore(redis: env.redis)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<40 {
+                group.addTask { _ = try await store.apply(cpr, ["utilities": [.sms: i % 2 == 0]], catalogue: env.deps.catalogue, source: .resident) }
+            }
+            try await group.waitForAll()
+        }
+        let state = try await store.load(cpr).choices["utilities"]?[.sms]
+        let lines = try await ConsentLedger(redis: env.redis).entries(cpr).filter { $0.category == "utilities" && $0.channel == .sms }
+        // Every line is a real move: they alternate, starting from the default (off), and the last one is the state.
+        #expect(!lines.isEmpty)
+        #expect(lines.first?.granted == true)
+        for (a, b) in zip(lines, lines.dropFirst()) { #expect(a.granted != b.granted) }
+        #expect(lines.last?.granted == state)
+    }
+
     @Test func quietHoursWindow() throws {
         let q = try QuietHours(start: "22:00", end: "07:00")
         // 2026-11-23 20:30 UTC is 23:30 in Bahrain (UTC+3): quiet until 07:00 local, 04:00 UTC.
