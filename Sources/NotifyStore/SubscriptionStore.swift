@@ -22,7 +22,9 @@ public struct SubscriptionStore: Sendable {
     /// always describe the moves that really happened, in order.
     public func apply(_ cpr: CPR, _ requested: [String: [Channel: Bool]], catalogue: EventCatalogue, source: ConsentEntry.Source,
                       now: Date = Date()) async throws -> Subscriptions {
-        for _ in 0..<10 {
+        // Each failed attempt means another change succeeded in between, so 50 covers 50 concurrent
+        // changes to one resident; past that the caller gets 409 and retries.
+        for _ in 0..<50 {
             let raw = try await redis.send("HGETALL", Keys.subscriptions(cpr)).hash
             var subs = Self.decode(raw)
             let entries = try subs.apply(requested, catalogue: catalogue, source: source, at: now)
@@ -38,6 +40,7 @@ public struct SubscriptionStore: Sendable {
             let reply = try await redis.evalsha(SubscriptionScripts.apply, keys: [Keys.subscriptions(cpr), Keys.consents(cpr)],
                                                 args: [triples.count / 3] + triples + lines)
             if reply.int == 1 { return subs }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 1...5)))
         }
         throw NotifyError.conflict("the subscriptions kept changing; try again")
     }
