@@ -40,16 +40,22 @@ struct MeController {
         return JSONResponse(Self.view(try await registration.verify(cpr, channel: try body.validatedChannel(), code: body.code)))
     }
 
+    /// The contact's fields and the rest side by side in one flat object, as API.md has it.
     struct Me: Encodable, Sendable {
-        let cpr: String
-        let name: String?
-        let phone: String?
-        let email: String?
-        let language: String
-        let verified: [String: Bool]
+        let contact: ContactView
         let devices: [DeviceView]
         let subscriptions: [String: SubscriptionsController.CategoryView]
         let quietHours: QuietHoursView?
+
+        private enum Keys: String, CodingKey { case devices, subscriptions, quietHours }
+
+        func encode(to encoder: any Encoder) throws {
+            try contact.encode(to: encoder)
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(devices, forKey: .devices)
+            try c.encode(subscriptions, forKey: .subscriptions)
+            try c.encodeIfPresent(quietHours, forKey: .quietHours)
+        }
     }
 
     struct DeviceView: Encodable, Sendable {
@@ -78,11 +84,8 @@ struct MeController {
         }
         let subs = try await subscriptions.load(cpr)
         let devs = try await devices.list(cpr).map { DeviceView(id: $0.id, platform: $0.platform.rawValue, hint: $0.hint, createdAt: $0.createdAt) }
-        return JSONResponse(Me(
-            cpr: c.cpr.value, name: c.name, phone: c.phone?.e164, email: c.email?.value, language: c.language.rawValue,
-            verified: Self.verified(c), devices: devs, subscriptions: SubscriptionsController.view(subs, catalogue: catalogue),
-            quietHours: c.quietHours.map(QuietHoursView.init)
-        ))
+        return JSONResponse(Me(contact: Self.view(c), devices: devs, subscriptions: SubscriptionsController.view(subs, catalogue: catalogue),
+                               quietHours: c.quietHours.map(QuietHoursView.init)))
     }
 
     @Sendable func erase(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -94,10 +97,6 @@ struct MeController {
 
     static func view(_ c: Contact) -> ContactView {
         ContactView(cpr: c.cpr.value, name: c.name, phone: c.phone?.e164, email: c.email?.value, language: c.language.rawValue,
-                    verified: verified(c))
-    }
-
-    static func verified(_ c: Contact) -> [String: Bool] {
-        ["sms": c.verified.contains(.sms), "email": c.verified.contains(.email)]
+                    verified: ["sms": c.verified.contains(.sms), "email": c.verified.contains(.email)])
     }
 }

@@ -20,6 +20,13 @@ public enum Digest {
         return prefix + bytes.map { String(format: "%02x", $0) }.joined()
     }
 
+    /// Whether `id` has the shape `randomID(prefix:)` and `notificationID` give: the prefix and 32 lower-case hex digits.
+    /// Checked before a lookup so a caller's text never becomes part of a key.
+    public static func isID(_ id: String, prefix: String) -> Bool {
+        id.hasPrefix(prefix) && id.utf8.count == prefix.utf8.count + 32
+            && id.utf8.dropFirst(prefix.utf8.count).allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    }
+
     /// The notification id for one resident and one event: the same every time, so a
     /// redelivered fan-out entry finds the notification it already made.
     public static func notificationID(eventId: String, cpr: CPR) -> String {

@@ -30,7 +30,7 @@ public struct EventStore: Sendable {
 
     /// The event, or nil.
     public func load(_ id: String) async throws -> (event: Event, status: String, counts: [NotificationStatus: Int])? {
-        guard Self.isValidID(id) else { return nil }
+        guard Digest.isID(id, prefix: "evt_") else { return nil }
         let f = try await redis.send("HGETALL", Keys.event(id)).hash
         guard let body = f["body"] else { return nil }
         let event: Event
@@ -56,9 +56,5 @@ public struct EventStore: Sendable {
             delta["count:\(m.to.rawValue)", default: 0] += 1
         }
         _ = try await redis.pipeline(delta.filter { $0.value != 0 }.map { RedisCommand("HINCRBY", Keys.event(id), $0.key, $0.value) })
-    }
-
-    static func isValidID(_ id: String) -> Bool {
-        id.hasPrefix("evt_") && id.utf8.count == 36 && id.utf8.dropFirst(4).allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 }

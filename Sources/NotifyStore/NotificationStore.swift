@@ -65,7 +65,7 @@ public struct NotificationStore: Sendable {
 
     /// A notification with its timeline, or nil.
     public func load(_ id: String) async throws -> (notification: NotificationRecord, timeline: [TimelineEntry], fields: [String: String])? {
-        guard Self.isValidID(id) else { return nil }
+        guard Digest.isID(id, prefix: "ntf_") else { return nil }
         let replies = try await redis.pipeline([
             RedisCommand("HGETALL", Keys.notification(id)),
             RedisCommand("LRANGE", Keys.timeline(id), 0, -1),
@@ -108,9 +108,5 @@ public struct NotificationStore: Sendable {
 
     static func entry(_ e: TimelineEntry) throws -> String {
         String(decoding: try JSONCoding.encoder.encode(e), as: UTF8.self)
-    }
-
-    static func isValidID(_ id: String) -> Bool {
-        id.hasPrefix("ntf_") && id.utf8.count == 36 && id.utf8.dropFirst(4).allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 }

@@ -1,7 +1,7 @@
 import Redis
 
 extension RedisValue {
-    /// An HGETALL reply as a dictionary (empty for a missing key).
+    /// A flat field/value list (HGETALL, a stream entry) as a dictionary; empty for nil or a missing key.
     var hash: [String: String] {
         guard let items = array else { return [:] }
         var result: [String: String] = [:]

@@ -80,14 +80,7 @@ public struct WorkQueue: Sendable {
         (value.array ?? []).compactMap { item in
             guard let pair = item.array, pair.count == 2, let id = pair[0].string else { return nil }
             // A deleted-but-pending entry comes back with nil fields: keep its id so it can be acked.
-            let flat = pair[1].array ?? []
-            var fields: [String: String] = [:]
-            var i = 0
-            while i + 1 < flat.count {
-                if let k = flat[i].string, let v = flat[i + 1].string { fields[k] = v }
-                i += 2
-            }
-            return Entry(id: id, fields: fields)
+            return Entry(id: id, fields: pair[1].hash)
         }
     }
 }
