@@ -12,27 +12,36 @@ public enum WorkerSet {
     public static func make(config: NotifyConfiguration, redis: RedisClient, catalogue: EventCatalogue, templates: TemplateSet,
                             cipher: FieldCipher, transport: CurlTransport, logger: Logger) throws -> [any Service] {
         let contacts = ContactStore(redis: redis, cipher: cipher)
+        let devices = DeviceStore(redis: redis, cipher: cipher)
         let host = ProcessInfo.processInfo.hostName
         let pid = ProcessInfo.processInfo.processIdentifier
         var services: [any Service] = []
         for i in 0..<config.workers.fanoutConcurrency {
             services.append(FanoutWorker(
-                redis: redis, contacts: contacts, catalogue: catalogue, templates: templates, consumerName: "fanout-\(host)-\(pid)-\(i)",
-                batchSize: config.workers.fanoutBatchSize, visibilityTimeout: config.workers.visibilityTimeout,
-                logger: logger.with("worker", "fanout")
+                redis: redis, contacts: contacts, devices: devices, catalogue: catalogue, templates: templates,
+                consumerName: "fanout-\(host)-\(pid)-\(i)", batchSize: config.workers.fanoutBatchSize,
+                visibilityTimeout: config.workers.visibilityTimeout, logger: logger.with("worker", "fanout")
             ))
         }
-        let sender: any EmailSender = config.email.smtpURL.isEmpty
-            ? try OutboxEmailSender(directory: config.outboxDir)
-            : SMTPEmailSender(transport: transport, server: SMTPServer(
-                url: config.email.smtpURL, username: config.email.username.isEmpty ? nil : config.email.username,
-                password: config.email.password.isEmpty ? nil : config.email.password,
-                startTLS: config.email.startTLS, timeout: config.email.timeout))
-        services.append(EmailWorker(
-            redis: redis, contacts: contacts, sender: sender, fromHeader: config.email.from, consumerName: "email-\(host)-\(pid)",
-            concurrency: config.workers.emailConcurrency, maxAttempts: config.workers.maxAttempts,
-            visibilityTimeout: config.workers.visibilityTimeout, logger: logger.with("worker", "email")
-        ))
+        let factory = ProviderFactory(config: config, transport: transport)
+        let settings = DeliverySettings(maxAttempts: config.workers.maxAttempts,
+                                        backoff: Backoff(base: config.providers.retry.base, cap: config.providers.retry.cap),
+                                        lease: config.workers.visibilityTimeout)
+        let links = UnsubscribeLinks(cipher: cipher, baseURL: config.publicURL)
+        let concurrency: [Channel: Int] = [.sms: config.workers.smsConcurrency, .email: config.workers.emailConcurrency,
+                                           .push: config.workers.pushConcurrency]
+        for channel in Channel.allCases {
+            guard let pools = try factory.pools(for: channel) else {
+                logger.warning("no provider configured; this channel's notifications wait in its queue", metadata: ["channel": "\(channel.rawValue)"])
+                continue
+            }
+            services.append(ChannelWorker(
+                channel: channel, redis: redis, cipher: cipher, catalogue: catalogue, templates: templates, pools: pools,
+                settings: settings, concurrency: concurrency[channel] ?? 16, consumerName: "\(channel.rawValue)-\(host)-\(pid)",
+                unsubscribeLinks: links, logger: logger.with("worker", channel.rawValue)
+            ))
+        }
+        services.append(RetryScheduler(redis: redis, logger: logger.with("worker", "scheduler")))
         return services
     }
 }

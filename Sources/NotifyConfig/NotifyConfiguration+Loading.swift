@@ -45,6 +45,7 @@ extension NotifyConfiguration {
         var http = try r.section("http")
         c.http.host = try http.string("host", default: c.http.host)
         c.http.port = try http.int("port", default: c.http.port, range: 0...65535)
+        c.http.publicURL = try http.string("publicURL", default: c.http.publicURL)
         try http.rejectUnknownKeys()
 
         c.dataDir = try r.string("dataDir", default: c.dataDir)
@@ -83,6 +84,8 @@ extension NotifyConfiguration {
         c.workers.fanoutConcurrency = try workers.int("fanoutConcurrency", default: c.workers.fanoutConcurrency, range: 1...64)
         c.workers.fanoutBatchSize = try workers.int("fanoutBatchSize", default: c.workers.fanoutBatchSize, range: 1...10_000)
         c.workers.emailConcurrency = try workers.int("emailConcurrency", default: c.workers.emailConcurrency, range: 1...1024)
+        c.workers.smsConcurrency = try workers.int("smsConcurrency", default: c.workers.smsConcurrency, range: 1...1024)
+        c.workers.pushConcurrency = try workers.int("pushConcurrency", default: c.workers.pushConcurrency, range: 1...1024)
         c.workers.visibilityTimeout = try workers.duration("visibilityTimeout", default: c.workers.visibilityTimeout, range: .seconds(1) ... .seconds(3600))
         c.workers.maxAttempts = try workers.int("maxAttempts", default: c.workers.maxAttempts, range: 1...50)
         try workers.rejectUnknownKeys()
@@ -99,6 +102,8 @@ extension NotifyConfiguration {
         c.residents.maxCodeSends = try residents.int("maxCodeSends", default: c.residents.maxCodeSends, range: 1...50)
         c.residents.resendWindow = try residents.duration("resendWindow", default: c.residents.resendWindow, range: .seconds(60) ... .seconds(86400))
         try residents.rejectUnknownKeys()
+
+        c.providers = try ProvidersConfiguration.read(try r.section("providers"))
 
         try r.rejectUnknownKeys()
         return c
@@ -127,6 +132,9 @@ extension NotifyConfiguration {
         }
         if !email.smtpURL.isEmpty && !(email.smtpURL.hasPrefix("smtp://") || email.smtpURL.hasPrefix("smtps://")) {
             throw .invalid("email.smtp", "must start with smtp:// or smtps:// (or be empty for the local outbox)")
+        }
+        if !http.publicURL.isEmpty && !(http.publicURL.hasPrefix("http://") || http.publicURL.hasPrefix("https://")) {
+            throw .invalid("http.publicURL", "must start with http:// or https://")
         }
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else { throw .invalid("logLevel", "must be one of \(levels.joined(separator: ", "))") }

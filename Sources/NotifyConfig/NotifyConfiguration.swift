@@ -5,6 +5,9 @@ public struct NotifyConfiguration: Sendable {
     public struct HTTP: Sendable {
         public var host: String = "127.0.0.1"
         public var port: Int = 8080
+        /// How residents and providers reach the API from outside (unsubscribe links, receipt callbacks),
+        /// e.g. `https://notify.gov.bh`; empty: `http://host:port`.
+        public var publicURL: String = ""
     }
 
     public struct RedisSettings: Sendable {
@@ -66,6 +69,8 @@ public struct NotifyConfiguration: Sendable {
         public var fanoutConcurrency: Int = 2
         public var fanoutBatchSize: Int = 500
         public var emailConcurrency: Int = 16
+        public var smsConcurrency: Int = 32
+        public var pushConcurrency: Int = 32
         public var visibilityTimeout: Duration = .seconds(60)
         public var maxAttempts: Int = 5
     }
@@ -80,6 +85,7 @@ public struct NotifyConfiguration: Sendable {
     public var workers = Workers()
     public var security = Security()
     public var residents = Residents()
+    public var providers = ProvidersConfiguration()
     public var logLevel: String = "info"
 
     public init() {}
@@ -92,6 +98,13 @@ public struct NotifyConfiguration: Sendable {
 
     /// The Redis URL to connect to, embedded or configured.
     public var effectiveRedisURL: String { usesEmbeddedRedis ? "unix://\(embeddedRedisSocket)" : redis.url }
+
+    /// The API's address as others reach it.
+    public var publicURL: String {
+        if !http.publicURL.isEmpty { return http.publicURL.hasSuffix("/") ? String(http.publicURL.dropLast()) : http.publicURL }
+        let host = http.host == "0.0.0.0" ? "127.0.0.1" : http.host
+        return "http://\(host):\(http.port)"
+    }
 
     /// The data directory as an absolute path.
     public var absoluteDataDir: String { Paths.absolute(dataDir) }

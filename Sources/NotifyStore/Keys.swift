@@ -33,4 +33,14 @@ public enum Keys {
 
     /// A work stream partition: `events` or a channel.
     public static func stream(_ queue: String, partition: Int = 0) -> String { "nm:{q:\(queue):\(partition)}:stream" }
+
+    /// Notification ids waiting for a retry, scored by due time in ms (same hash tag as the stream it feeds).
+    public static func delayed(_ queue: String, partition: Int = 0) -> String { "nm:{q:\(queue):\(partition)}:delayed" }
+    /// Deliveries that ran out of attempts, with their history, for staff to inspect and replay.
+    public static func deadLetters(_ queue: String, partition: Int = 0) -> String { "nm:{q:\(queue):\(partition)}:dead" }
+
+    /// A token bucket (providers' send rates, entity keys' request rates).
+    public static func rateLimit(_ name: String) -> String { "nm:{rl:\(name)}" }
+    /// The notification a provider's message id belongs to, for delivery receipts.
+    public static func providerMessage(provider: String, messageId: String) -> String { "nm:{pm:\(provider):\(messageId)}" }
 }

@@ -97,7 +97,8 @@ public struct NotificationStore: Sendable {
         guard let eventId = f["eventId"], let eventType = f["eventType"], let entity = f["entity"],
               let cpr = f["cpr"].flatMap({ try? CPR($0) }), let channel = f["channel"].flatMap(Channel.init(rawValue:)),
               let status = f["status"].flatMap(NotificationStatus.init(rawValue:)) else { return nil }
-        let message = f["body"].map { RenderedMessage(subject: f["subject"], body: $0, html: f["html"]) }
+        let message = f["body"].map { RenderedMessage(subject: f["subject"].flatMap { $0.isEmpty ? nil : $0 }, body: $0,
+                                                       html: f["html"].flatMap { $0.isEmpty ? nil : $0 }) }
         return NotificationRecord(
             id: id, eventId: eventId, eventType: eventType, entity: entity, cpr: cpr, channel: channel, status: status,
             attempts: f["attempts"].flatMap(Int.init) ?? 0,

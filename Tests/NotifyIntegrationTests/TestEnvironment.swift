@@ -21,7 +21,7 @@ struct TestEnvironment {
     let deps: APIDependencies
     let logger: Logger
 
-    init(smtpURL: String = "") async throws {
+    init(smtpURL: String = "", yaml extra: String = "") async throws {
         redisServer = try RedisServer.start()
         let dataDir = try Loopback.temporaryDirectory("nm-data").path
         config = try NotifyConfiguration.parse(yaml: """
@@ -29,6 +29,7 @@ struct TestEnvironment {
             catalogue: \(Self.root)/Config/events.yaml
             templates: \(Self.root)/Templates
             workers: {visibilityTimeout: 5s, maxAttempts: 3}
+            \(extra)
             """, environment: ["NOTIFYME_REDIS_URL": redisServer.url, "NOTIFYME_DATA_DIR": dataDir, "NOTIFYME_SMTP_URL": smtpURL])
         var logger = Logger(label: "test")
         logger.logLevel = .warning

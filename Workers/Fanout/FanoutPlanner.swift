@@ -10,6 +10,7 @@ struct FanoutPlanner: Sendable {
     let templates: TemplateSet
     let contacts: ContactStore
     let subscriptions: SubscriptionStore
+    let devices: DeviceStore
     let notifications: NotificationStore
     let events: EventStore
     let channelQueues: [Channel: WorkQueue]
@@ -38,9 +39,11 @@ struct FanoutPlanner: Sendable {
         let definition = try catalogue.definition(of: event.type)
         let loaded = try await contacts.load(batch)
         let choices = try await subscriptions.load(batch)
+        let withDevices = try await devices.hasDevices(batch)
         var planned: [(NotificationRecord, String)] = []
         for (i, cpr) in batch.enumerated() {
-            planned.append(plan(event, definition: definition, cpr: cpr, contact: loaded[i], subscriptions: choices[i], now: now))
+            planned.append(plan(event, definition: definition, cpr: cpr, contact: loaded[i], hasDevices: withDevices[i],
+                                subscriptions: choices[i], now: now))
         }
         let reasons = Dictionary(uniqueKeysWithValues: planned.map { ($0.0.id, $0.1) })
         let created = try await notifications.create(planned.map(\.0)) { reasons[$0.id] ?? "" }
@@ -63,33 +66,27 @@ struct FanoutPlanner: Sendable {
         return counts
     }
 
-    /// One resident's notification: the channel, the rendering, or why it is suppressed.
-    /// A channel qualifies when the resident has an address on it, verified, and consents to the category there;
-    /// NotifyMe's own verification codes name their channel and need neither.
-    func plan(_ event: Event, definition: EventDefinition, cpr: CPR, contact: Contact?, subscriptions: Subscriptions,
+    /// One resident's notification: the channel and the rendering, or why it is suppressed.
+    func plan(_ event: Event, definition: EventDefinition, cpr: CPR, contact: Contact?, hasDevices: Bool, subscriptions: Subscriptions,
               now: Date) -> (NotificationRecord, String) {
         let id = Digest.notificationID(eventId: event.id, cpr: cpr)
         func make(_ status: NotificationStatus, _ channel: Channel, _ language: Language, _ message: RenderedMessage?) -> NotificationRecord {
             NotificationRecord(id: id, eventId: event.id, eventType: event.type, entity: event.entity, cpr: cpr, channel: channel,
                          status: status, language: language, message: message, createdAt: now)
         }
-        let fallbackChannel = definition.channels[0]
-        guard let contact else { return (make(.suppressed, fallbackChannel, .ar, nil), "unknown resident") }
-        let category = catalogue.category(of: definition)
-        let reachable = (event.channel.map { [$0] } ?? definition.channels).filter { contact.address(for: $0) != nil }
-        let usable = event.channel != nil ? reachable : reachable.filter { contact.verified.contains($0) }
-        guard !usable.isEmpty else {
-            let reason = reachable.isEmpty ? "no contact address for \(definition.channels.map(\.rawValue).joined(separator: "/"))" : "no verified channel"
-            return (make(.suppressed, fallbackChannel, contact.language, nil), reason)
-        }
-        guard let channel = event.channel != nil ? usable.first : usable.first(where: { subscriptions.allows(category, on: $0) }) else {
-            return (make(.suppressed, usable[0], contact.language, nil), "no consent for \(category.name)")
-        }
-        do {
-            let message = try templates.render(eventType: event.type, language: contact.language, channel: channel, data: event.data)
-            return (make(.queued, channel, contact.language, message), "queued for \(channel.rawValue)")
-        } catch {
-            return (make(.suppressed, channel, contact.language, nil), "no template: \(error.detail)")
+        guard let contact else { return (make(.suppressed, definition.channels[0], .ar, nil), "unknown resident") }
+        let choice = ChannelChoice.choose(definition: definition, category: catalogue.category(of: definition), contact: contact,
+                                          hasDevices: hasDevices, subscriptions: subscriptions, forced: event.channel)
+        switch choice {
+        case .suppress(let channel, let reason):
+            return (make(.suppressed, channel, contact.language, nil), reason)
+        case .send(let channel):
+            do {
+                let message = try templates.render(eventType: event.type, language: contact.language, channel: channel, data: event.data)
+                return (make(.queued, channel, contact.language, message), "queued for \(channel.rawValue)")
+            } catch {
+                return (make(.suppressed, channel, contact.language, nil), "no template: \(error.detail)")
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ public struct FanoutWorker: Service {
     let events: EventStore
     let logger: Logger
 
-    public init(redis: RedisClient, contacts: ContactStore, catalogue: EventCatalogue, templates: TemplateSet, consumerName: String,
+    public init(redis: RedisClient, contacts: ContactStore, devices: DeviceStore, catalogue: EventCatalogue, templates: TemplateSet, consumerName: String,
                 batchSize: Int, visibilityTimeout: Duration, logger: Logger) {
         let events = EventStore(redis: redis)
         self.events = events
@@ -25,7 +25,7 @@ public struct FanoutWorker: Service {
             consumer: consumerName, batchSize: 8, visibilityTimeout: visibilityTimeout, logger: logger
         )
         self.planner = FanoutPlanner(
-            catalogue: catalogue, templates: templates, contacts: contacts, subscriptions: SubscriptionStore(redis: redis),
+            catalogue: catalogue, templates: templates, contacts: contacts, subscriptions: SubscriptionStore(redis: redis), devices: devices,
             notifications: NotificationStore(redis: redis), events: events,
             channelQueues: Dictionary(uniqueKeysWithValues: Channel.allCases.map {
                 ($0, WorkQueue(redis: redis, stream: Keys.stream($0.rawValue), group: $0.rawValue))

@@ -1,0 +1,32 @@
+import Foundation
+import NotifyCore
+import Redis
+
+extension NotificationStore {
+    /// Puts a notification back in `queued` with new fields (another channel and its rendering), if it is still
+    /// in `expected`. Unlike ``move(_:to:detail:countAttempt:fields:now:)`` it may leave the status unchanged
+    /// (queued stays queued when the channel changes before any send); the timeline records it either way.
+    @discardableResult
+    public func reassign(_ id: String, expected: NotificationStatus, fields: [String: String], detail: String,
+                         now: Date = Date()) async throws -> Bool {
+        guard expected == .queued || expected.canMove(to: .queued) else { return false }
+        let entry = try Self.entry(TimelineEntry(at: now, status: .queued, detail: detail))
+        var args: [any RedisArgument] = [expected.rawValue, entry]
+        for (k, v) in fields.sorted(by: { $0.key < $1.key }) { args += [k, v] }
+        let reply = try await redis.evalsha(Self.reassignScript, keys: [Keys.notification(id), Keys.timeline(id)], args: args)
+        return reply.int == 1
+    }
+
+    /// Records that the send to one address was accepted, so a redelivered entry does not send it again.
+    public func markAccepted(_ id: String, target: String, provider: String, messageId: String) async throws {
+        _ = try await redis.send("HSET", Keys.notification(id), "sent:\(target)", "\(provider) \(messageId)")
+    }
+
+    static let reassignScript = RedisScript("""
+    if redis.call('HGET', KEYS[1], 'status') ~= ARGV[1] then return 0 end
+    redis.call('HSET', KEYS[1], 'status', 'queued')
+    if #ARGV > 2 then redis.call('HSET', KEYS[1], unpack(ARGV, 3)) end
+    redis.call('RPUSH', KEYS[2], ARGV[2])
+    return 1
+    """)
+}

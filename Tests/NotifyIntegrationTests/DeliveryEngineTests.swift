@@ -1,0 +1,198 @@
+import Foundation
+import NotifyCore
+import NotifyStore
+import Testing
+@testable import NotifyWorkers
+
+/// The channel delivery's decisions against a real Redis, with providers whose answers the test scripts.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct DeliveryEngineTests {
+    @Test func sentOnceThenARedeliveredEntrySendsNothing() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let cpr = try await kit.resident()
+        let n = try await kit.queued(cpr, channel: .sms)
+        let sms = ScriptedAdapter("gw", [.success("gw-1")])
+        let delivery = kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)])))
+        try await delivery.deliver(n.id)
+        try await delivery.deliver(n.id)
+        #expect(sms.calls == 1)
+        #expect(sms.messages.first?.to == "+97336001234")
+        #expect(sms.messages.first?.idempotencyKey == "\(n.id):sms")
+        let loaded = try #require(try await kit.notifications.load(n.id))
+        #expect(loaded.notification.status == .sent)
+        #expect(loaded.fields["providerMessageId"] == "gw-1")
+        #expect(try await ProviderMessageIndex(redis: env.redis).notification(provider: "gw", messageId: "gw-1") == n.id)
+        #expect(try await EventStore(redis: env.redis).load(n.eventId)?.counts[.sent] == 1)
+    }
+
+    @Test func liveLeaseIsLeftAloneAndAStaleOneIsTakenOver() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .email)
+        let mail = ScriptedAdapter("smtp")
+        let delivery = kit.delivery(.email, ChannelPools(ProviderPool([.init(adapter: mail)])))
+        // Another worker moved it to sending a moment ago.
+        _ = try await kit.notifications.move(n.id, to: .sending, detail: "sending", fields: ["sendingAt": String(Date().timeIntervalSince1970)])
+        try await delivery.deliver(n.id)
+        #expect(mail.calls == 0)
+        #expect(try await kit.status(n.id) == .sending)
+        // That worker died long ago: the lease is stale and the send is taken over.
+        _ = try await env.redis.send("HSET", Keys.notification(n.id), "sendingAt", String(Date().timeIntervalSince1970 - 120))
+        try await delivery.deliver(n.id)
+        #expect(mail.calls == 1)
+        #expect(try await kit.status(n.id) == .sent)
+    }
+
+    @Test func acceptedBeforeACrashIsNotSentAgain() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        // The provider accepted it and the worker died before recording `sent`.
+        _ = try await kit.notifications.move(n.id, to: .sending, detail: "sending", fields: ["sendingAt": String(Date().timeIntervalSince1970 - 120)])
+        try await kit.notifications.markAccepted(n.id, target: "sms", provider: "gw", messageId: "gw-9")
+        let sms = ScriptedAdapter("gw")
+        try await kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)]))).deliver(n.id)
+        #expect(sms.calls == 0)
+        let loaded = try #require(try await kit.notifications.load(n.id))
+        #expect(loaded.notification.status == .sent)
+        #expect(loaded.fields["providerMessageId"] == "gw-9")
+    }
+
+    @Test func transientFailuresWaitInTheDelayedSetThenDeadLetterWithTheirHistory() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        // Verification codes never fall back to another channel, so running out of attempts fails the delivery.
+        let n = try await kit.queued(try await kit.resident(), channel: .sms, type: "verification.code")
+        let sms = ScriptedAdapter("gw", [.failure(.transient("gw: HTTP 503", retryAfter: .seconds(30)))])
+        let delivery = kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)])), maxAttempts: 3)
+        let delayed = DelayedQueue(redis: env.redis, queue: "sms")
+
+        try await delivery.deliver(n.id)
+        #expect(try await kit.status(n.id) == .queued)
+        // Retry-After (30 s) wins over the 50 ms backoff.
+        let score = try #require(try await env.redis.send("ZSCORE", Keys.delayed("sms"), n.id).string.flatMap(Double.init))
+        #expect(score > Date().timeIntervalSince1970 * 1000 + 25_000)
+        #expect(try await delayed.moveDue() == 0)
+        #expect(try await delayed.moveDue(now: Date().addingTimeInterval(31)) == 1)
+        #expect(try await env.redis.send("XLEN", Keys.stream("sms")).int == 1)
+
+        try await delivery.deliver(n.id)
+        try await delivery.deliver(n.id)
+        #expect(sms.calls == 3)
+        let loaded = try #require(try await kit.notifications.load(n.id))
+        #expect(loaded.notification.status == .failed)
+        #expect(loaded.notification.attempts == 3)
+        let letters = try await DeadLetterStore(redis: env.redis).list(.sms)
+        #expect(letters.count == 1)
+        let letter = try #require(letters.first?.letter)
+        #expect(letter.notificationId == n.id)
+        #expect(letter.attempts == 3)
+        #expect(letter.lastError.contains("gave up after 3 attempts"))
+        #expect(letter.history.filter { $0.status == .sending }.count == 3)
+        #expect(letter.history.last?.status == .failed)
+    }
+
+    @Test func backoffGrowsAndIsJittered() {
+        let b = Backoff(base: .seconds(2), cap: .seconds(60))
+        #expect(b.delay(attempt: 1, random: 0) == .seconds(1))
+        #expect(b.delay(attempt: 1, random: 0.999) < .seconds(2))
+        #expect(b.delay(attempt: 3, random: 0) == .seconds(4))
+        #expect(b.delay(attempt: 20, random: 0.999) <= .seconds(60))
+        #expect(b.delay(attempt: 1, retryAfter: .seconds(10), random: 0) == .seconds(10))
+        #expect(b.delay(attempt: 1, retryAfter: .seconds(600), random: 0) == .seconds(600))
+    }
+
+    @Test func permanentFailureFallsBackToTheNextChannel() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        let sms = ScriptedAdapter("gw", [.failure(.permanent("gw: invalid phone number"))])
+        try await kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)]))).deliver(n.id)
+        let moved = try #require(try await kit.notifications.load(n.id))
+        #expect(moved.notification.status == .queued)
+        #expect(moved.notification.channel == .email)
+        #expect(moved.notification.message?.subject?.hasPrefix("Traffic fine") == true)
+        #expect(moved.timeline.last?.detail.contains("falling back to email") == true)
+
+        let mail = ScriptedAdapter("smtp")
+        let email = kit.delivery(.email, ChannelPools(ProviderPool([.init(adapter: mail)])))
+        try await email.deliver(n.id)
+        #expect(mail.calls == 1)
+        #expect(mail.messages.first?.to == "f@example.bh")
+        // Traffic is an optional category: the email carries a one-click unsubscribe link.
+        #expect(mail.messages.first?.unsubscribeURL?.hasPrefix("https://notify.example.bh/v1/unsubscribe/") == true)
+        #expect(try await kit.status(n.id) == .sent)
+        // The stale SMS entry, redelivered, sends nothing.
+        try await kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)]))).deliver(n.id)
+        #expect(sms.calls == 1)
+    }
+
+    @Test func retriesRunOutOnOneChannelThenTheNextIsTried() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        let sms = ScriptedAdapter("gw", [.failure(.transient("gw: HTTP 503"))])
+        let delivery = kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)])), maxAttempts: 2)
+        try await delivery.deliver(n.id)
+        try await delivery.deliver(n.id)
+        let loaded = try #require(try await kit.notifications.load(n.id))
+        #expect(loaded.notification.channel == .email)
+        #expect(loaded.notification.status == .queued)
+        #expect(loaded.fields["attemptsBefore"] == "2")
+        #expect(try await env.redis.send("XLEN", Keys.stream("email")).int == 1)
+    }
+
+    @Test func permanentFailureWithoutFallbackIsDeadLettered() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms, type: "verification.code")
+        let sms = ScriptedAdapter("gw", [.failure(.permanent("gw: invalid phone number"))])
+        try await kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)]))).deliver(n.id)
+        #expect(try await kit.status(n.id) == .failed)
+        #expect(try await DeadLetterStore(redis: env.redis).list(.sms).first?.letter.lastError.contains("invalid phone number") == true)
+    }
+
+    @Test func deadPushTokensArePrunedAndLiveDevicesStillGetTheMessage() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let cpr = try await kit.resident()
+        let devices = DeviceStore(redis: env.redis, cipher: env.deps.cipher)
+        let dead = try Device(id: "dev_" + String(repeating: "a", count: 32), platform: .fcm, token: "dead-token-0123456789abc", subscription: nil, createdAt: Date())
+        let live = try Device(id: "dev_" + String(repeating: "b", count: 32), platform: .apns, token: String(repeating: "ab", count: 32), subscription: nil,
+                              createdAt: Date().addingTimeInterval(1))
+        _ = try await devices.register(dead, cpr: cpr, max: 5)
+        _ = try await devices.register(live, cpr: cpr, max: 5)
+        let n = try await kit.queued(cpr, channel: .push)
+        let fcm = ScriptedAdapter("fcm", [.failure(.deadRecipient("fcm: UNREGISTERED"))])
+        let apns = ScriptedAdapter("apns", [.success("apns-1")])
+        let pools = ChannelPools(push: [.fcm: ProviderPool([.init(adapter: fcm)]), .apns: ProviderPool([.init(adapter: apns)])])
+        try await kit.delivery(.push, pools).deliver(n.id)
+        #expect(fcm.calls == 1)
+        #expect(apns.calls == 1)
+        #expect(try await kit.status(n.id) == .sent)
+        #expect(try await devices.list(cpr).map(\.id) == [live.id])
+    }
+
+    @Test func rateLimitIsSharedThroughRedis() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let a = RateLimiter(redis: env.redis)
+        var granted = 0
+        for _ in 0..<25 where try await a.take("provider:gw", rate: 10, burst: 10) == nil { granted += 1 }
+        // A second limiter (another process) shares the bucket.
+        let wait = try await RateLimiter(redis: env.redis).take("provider:gw", rate: 10, burst: 10)
+        #expect(granted == 10)
+        #expect(wait != nil && wait! <= .milliseconds(100))
+        try await Task.sleep(for: .milliseconds(250))
+        #expect(try await a.take("provider:gw", rate: 10, burst: 10) == nil)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import NotifyCore
+import NotifyStore
+
+extension ChannelDelivery {
+    /// Moves to a final status (or `sent`) and adjusts the event's counts, which count `sending` as `queued`.
+    func finish(_ n: NotificationRecord, _ status: NotificationStatus, detail: String, fields: [String: String] = [:]) async throws {
+        if case .moved(let previous) = try await stores.notifications.move(n.id, to: status, detail: detail, fields: fields) {
+            try await stores.events.count(n.eventId, moves: [(from: previous == .sending ? .queued : previous, to: status)])
+        }
+    }
+
+    /// Every target failed: retry later, fall back to the next channel, or give up.
+    func failed(_ n: NotificationRecord, contact: Contact, failures: [ProviderError], fields: [String: String]) async throws {
+        let attempts = n.attempts + 1
+        let summary = failures.map(\.detail).joined(separator: "; ")
+        guard failures.contains(where: { $0.kind == .transient }) else {
+            try await permanent(n, contact: contact, from: .sending, detail: "attempt \(attempts) failed for good: \(summary)", fields: fields)
+            return
+        }
+        let onChannel = attempts - (fields["attemptsBefore"].flatMap(Int.init) ?? 0)
+        guard onChannel < settings.maxAttempts else {
+            try await permanent(n, contact: contact, from: .sending, detail: "gave up after \(onChannel) attempts: \(summary)", fields: fields)
+            return
+        }
+        let retryAfter = failures.compactMap(\.retryAfter).max()
+        let delay = settings.backoff.delay(attempt: onChannel, retryAfter: retryAfter)
+        let seconds = String(format: "%.1f", ProviderHealth.seconds(delay))
+        guard case .moved = try await stores.notifications.move(n.id, to: .queued, detail: "attempt \(attempts) failed: \(summary); retry in \(seconds)s") else { return }
+        try await stores.delayed[channel]?.schedule(n.id, after: delay)
+    }
+
+    /// The channel cannot carry this notification (no address, not verified, no device): another channel
+    /// if there is one, else suppressed, since there is nothing a retry or a replay could change.
+    func unusable(_ n: NotificationRecord, contact: Contact, from status: NotificationStatus, detail: String, fields: [String: String]) async throws {
+        if try await fallBack(n, contact: contact, from: status, detail: detail, fields: fields, anyEvent: true) { return }
+        try await finish(n, .suppressed, detail: detail)
+    }
+
+    /// A permanent failure: the next channel where the catalogue allows it, else failed and dead-lettered.
+    func permanent(_ n: NotificationRecord, contact: Contact, from status: NotificationStatus, detail: String, fields: [String: String]) async throws {
+        if try await fallBack(n, contact: contact, from: status, detail: detail, fields: fields, anyEvent: false) { return }
+        guard case .moved = try await stores.notifications.move(n.id, to: .failed, detail: detail) else { return }
+        try await stores.events.count(n.eventId, moves: [(from: .queued, to: .failed)])
+        let history = try await stores.notifications.load(n.id)?.timeline ?? []
+        try await stores.deadLetters.add(DeadLetter(
+            notificationId: n.id, channel: channel, eventId: n.eventId, eventType: n.eventType, entity: n.entity,
+            attempts: n.attempts + (status == .sending ? 1 : 0), lastError: detail, failedAt: Date(), history: history
+        ))
+        logger.warning("\(channel.rawValue) delivery failed; dead-lettered", metadata: ["notification": "\(n.id)"])
+    }
+
+    /// Re-renders for the next usable channel and queues it there; false when there is none (or fallback is not allowed).
+    private func fallBack(_ n: NotificationRecord, contact: Contact, from status: NotificationStatus, detail: String,
+                          fields: [String: String], anyEvent: Bool) async throws -> Bool {
+        guard let definition = catalogue.events[n.eventType], definition.fallback || anyEvent,
+              n.eventType != EventCatalogue.verificationCodeType,
+              let event = try await stores.events.load(n.eventId)?.event else { return false }
+        var tried = Set((fields["tried"] ?? "").split(separator: ",").compactMap { Channel(rawValue: String($0)) })
+        tried.insert(channel)
+        let hasDevices = try await stores.devices.hasDevices([n.cpr])[0]
+        let subscriptions = try await stores.subscriptions.load(n.cpr)
+        guard case .send(let next) = ChannelChoice.choose(
+            definition: definition, category: catalogue.category(of: definition), contact: contact, hasDevices: hasDevices,
+            subscriptions: subscriptions, excluding: tried
+        ), let message = try? templates.render(eventType: n.eventType, language: contact.language, channel: next, data: event.data) else {
+            return false
+        }
+        let newFields = [
+            "channel": next.rawValue, "body": message.body, "subject": message.subject ?? "", "html": message.html ?? "",
+            "tried": tried.map(\.rawValue).sorted().joined(separator: ","),
+            "attemptsBefore": String(n.attempts + (status == .sending ? 1 : 0)),
+        ]
+        guard try await stores.notifications.reassign(n.id, expected: status, fields: newFields,
+                                                      detail: "\(detail); falling back to \(next.rawValue)") else { return false }
+        try await stores.queues[next]?.add([["notification": n.id]])
+        logger.info("delivery falls back", metadata: ["notification": "\(n.id)", "from": "\(channel.rawValue)", "to": "\(next.rawValue)"])
+        return true
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import NotifyCore
+import NotifyStore
+import Redis
+
+/// One channel's sends: takes a queued notification, sends it through a provider, and records what happened.
+///
+/// State is written before the provider call (`sending`, with the time and the attempt) and after it
+/// (`sent:<target>`, then `sent`), so a redelivered queue entry never sends an accepted message again; a send
+/// cut off mid-call is retried only once its lease is stale, with the same idempotency key.
+struct ChannelDelivery: Sendable {
+    let channel: Channel
+    let stores: DeliveryStores
+    let catalogue: EventCatalogue
+    let templates: TemplateSet
+    /// The providers for a target: one pool per channel, or per push platform.
+    let pools: ChannelPools
+    let settings: DeliverySettings
+    /// Set when the API's public URL is configured: email for optional categories then carries a one-click unsubscribe.
+    let unsubscribeLinks: UnsubscribeLinks?
+    let logger: Logger
+
+    func deliver(_ id: String) async throws {
+        guard let (n, _, fields) = try await stores.notifications.load(id) else {
+            logger.warning("queued notification has no record; skipped", metadata: ["notification": "\(id)"])
+            return
+        }
+        // It moved to another channel after this entry was queued: that channel's worker owns it now.
+        // Queue it there again in case the fallback stopped between its record and its queue entry;
+        // a second entry is harmless, since the state decides who sends.
+        guard n.channel == channel else {
+            if n.status == .queued { try await stores.queues[n.channel]?.add([["notification": id]]) }
+            return
+        }
+        switch n.status {
+        case .queued: break
+        case .sending:
+            let started = fields["sendingAt"].flatMap(Double.init) ?? 0
+            // A younger send belongs to a live worker (a second queue entry for the same notification).
+            guard Date().timeIntervalSince1970 - started > ProviderHealth.seconds(settings.lease) else { return }
+            guard case .moved = try await stores.notifications.move(id, to: .queued, detail: "send interrupted; retrying") else { return }
+        default:
+            return
+        }
+        guard let contact = try await stores.contacts.load(n.cpr) else {
+            try await finish(n, .suppressed, detail: "resident erased")
+            return
+        }
+        let targets: [DeliveryTarget]
+        switch try await resolveTargets(n, contact: contact) {
+        case .success(let t): targets = t
+        case .failure(let problem):
+            try await unusable(n, contact: contact, from: .queued, detail: problem.detail, fields: fields)
+            return
+        }
+        try await send(n, contact: contact, targets: targets, fields: fields)
+    }
+
+    private func send(_ n: NotificationRecord, contact: Contact, targets: [DeliveryTarget], fields: [String: String]) async throws {
+        let alreadyAccepted = targets.filter { fields["sent:\($0.key)"] != nil }
+        let pending = targets.filter { fields["sent:\($0.key)"] == nil }
+        let lease = ["sendingAt": String(Date().timeIntervalSince1970)]
+        let detail = alreadyAccepted.isEmpty ? "sending" : "sending (accepted earlier: \(alreadyAccepted.count) of \(targets.count))"
+        guard case .moved = try await stores.notifications.move(n.id, to: .sending, detail: detail, countAttempt: !pending.isEmpty,
+                                                                fields: lease) else { return }
+        var accepted: [(target: DeliveryTarget, provider: String, messageId: String)] = alreadyAccepted.compactMap { t in
+            let parts = (fields["sent:\(t.key)"] ?? "").split(separator: " ", maxSplits: 1).map(String.init)
+            return parts.count == 2 ? (t, parts[0], parts[1]) : nil
+        }
+        var failures: [(target: DeliveryTarget, error: ProviderError)] = []
+        for target in pending {
+            switch try await attempt(n, target: target) {
+            case .success(let a): accepted.append((target, a.provider, a.messageId))
+            case .failure(let e): failures.append((target, e))
+            }
+        }
+        try await prune(n, failures)
+        if let first = accepted.first {
+            let extra = accepted.count > 1 ? " and \(accepted.count - 1) more" : ""
+            try await finish(n, .sent, detail: "accepted by \(first.provider) (\(first.messageId))\(extra)",
+                             fields: ["provider": first.provider, "providerMessageId": first.messageId])
+            logger.info("\(channel.rawValue) sent", metadata: ["notification": "\(n.id)", "provider": "\(first.provider)"])
+            return
+        }
+        try await failed(n, contact: contact, failures: failures.map(\.error), fields: fields)
+    }
+
+    /// One provider call for one target: rate limit, the call, then the record of acceptance.
+    private func attempt(_ n: NotificationRecord, target: DeliveryTarget) async throws -> Result<(provider: String, messageId: String), ProviderError> {
+        let member = target.pool.pick()
+        if let rate = member.ratePerSecond {
+            while let wait = try await stores.limiter.take("provider:\(member.name)", rate: rate, burst: max(1, rate)) {
+                try await Task.sleep(for: wait)
+            }
+        }
+        let message = outbound(n, target: target)
+        do {
+            let acceptance = try await member.adapter.send(message)
+            target.pool.record(member.name, success: true)
+            try await stores.notifications.markAccepted(n.id, target: target.key, provider: member.name, messageId: acceptance.messageId)
+            try await stores.messageIndex.record(provider: member.name, messageId: acceptance.messageId, notificationId: n.id)
+            return .success((member.name, acceptance.messageId))
+        } catch {
+            let e = ProviderError.from(error, provider: member.name)
+            target.pool.record(member.name, success: !e.countsAgainstProvider)
+            logger.info("\(channel.rawValue) send failed", metadata: ["notification": "\(n.id)", "provider": "\(member.name)", "error": "\(e)"])
+            return .failure(e)
+        }
+    }
+
+    /// Removes push devices the provider says are gone, so no later notification tries them.
+    private func prune(_ n: NotificationRecord, _ failures: [(target: DeliveryTarget, error: ProviderError)]) async throws {
+        for f in failures where f.error.kind == .deadRecipient {
+            guard let device = f.target.device else { continue }
+            if try await stores.devices.remove(n.cpr, id: device.id) {
+                logger.info("dead push device removed", metadata: ["notification": "\(n.id)", "device": "\(device.id)"])
+            }
+        }
+    }
+}

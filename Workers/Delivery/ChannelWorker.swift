@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+import NotifyCore
+import NotifyStore
+import Redis
+import ServiceLifecycle
+
+/// Sends one channel's queued notifications, several at once, through that channel's providers.
+public struct ChannelWorker: Service {
+    let consumer: QueueConsumer
+    let delivery: ChannelDelivery
+    let concurrency: Int
+
+    public init(channel: Channel, redis: RedisClient, cipher: FieldCipher, catalogue: EventCatalogue, templates: TemplateSet,
+                pools: ChannelPools, settings: DeliverySettings, concurrency: Int, consumerName: String,
+                unsubscribeLinks: UnsubscribeLinks? = nil, logger: Logger) {
+        let stores = DeliveryStores(redis: redis, cipher: cipher)
+        self.consumer = QueueConsumer(queue: stores.queues[channel] ?? WorkQueue(redis: redis, stream: Keys.stream(channel.rawValue), group: channel.rawValue),
+                                      redis: redis, consumer: consumerName, batchSize: concurrency,
+                                      visibilityTimeout: settings.lease, logger: logger)
+        self.delivery = ChannelDelivery(channel: channel, stores: stores, catalogue: catalogue, templates: templates, pools: pools,
+                                        settings: settings, unsubscribeLinks: unsubscribeLinks, logger: logger)
+        self.concurrency = concurrency
+    }
+
+    public func run() async throws {
+        try await consumer.run { entries in
+            // A batch is at most `concurrency` entries: send them together, ack each as it finishes.
+            await withTaskGroup(of: Void.self) { group in
+                for entry in entries {
+                    group.addTask {
+                        // One entry's failure must not cancel its neighbours' sends; unacked, it is retried after the lease.
+                        do {
+                            if let id = entry.fields["notification"] { try await delivery.deliver(id) }
+                            try await consumer.queue.ack([entry.id])
+                        } catch {
+                            delivery.logger.warning("delivery failed; the entry will be retried", metadata: [
+                                "channel": "\(delivery.channel.rawValue)", "entry": "\(entry.id)", "error": "\(type(of: error))",
+                            ])
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

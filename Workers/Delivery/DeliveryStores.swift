@@ -1,0 +1,32 @@
+import NotifyCore
+import NotifyStore
+import Redis
+
+/// The Redis-backed stores a channel delivery reads and writes.
+struct DeliveryStores: Sendable {
+    let notifications: NotificationStore
+    let contacts: ContactStore
+    let devices: DeviceStore
+    let subscriptions: SubscriptionStore
+    let events: EventStore
+    let limiter: RateLimiter
+    let deadLetters: DeadLetterStore
+    let messageIndex: ProviderMessageIndex
+    let delayed: [Channel: DelayedQueue]
+    let queues: [Channel: WorkQueue]
+
+    init(redis: RedisClient, cipher: FieldCipher) {
+        notifications = NotificationStore(redis: redis)
+        contacts = ContactStore(redis: redis, cipher: cipher)
+        devices = DeviceStore(redis: redis, cipher: cipher)
+        subscriptions = SubscriptionStore(redis: redis)
+        events = EventStore(redis: redis)
+        limiter = RateLimiter(redis: redis)
+        deadLetters = DeadLetterStore(redis: redis)
+        messageIndex = ProviderMessageIndex(redis: redis)
+        delayed = Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0, DelayedQueue(redis: redis, queue: $0.rawValue)) })
+        queues = Dictionary(uniqueKeysWithValues: Channel.allCases.map {
+            ($0, WorkQueue(redis: redis, stream: Keys.stream($0.rawValue), group: $0.rawValue))
+        })
+    }
+}

@@ -1,0 +1,16 @@
+/// A provider's answer when it accepted a message.
+public struct ProviderAcceptance: Sendable, Equatable {
+    /// The provider's id for the message, which its delivery receipts name.
+    public let messageId: String
+
+    public init(messageId: String) { self.messageId = messageId }
+}
+
+/// Sends messages through one provider (an SMS gateway, an SMTP server, FCM, APNs, a Web Push service).
+public protocol ProviderAdapter: Sendable {
+    /// The provider's configured name, unique across all providers; used for health, rate limits and receipts.
+    var name: String { get }
+    /// Sends one message. Throws ``ProviderError`` to say how a failure must be handled;
+    /// any other error is treated as transient.
+    func send(_ message: OutboundMessage) async throws -> ProviderAcceptance
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Logging
+import NotifyCore
+import NotifyStore
+import Redis
+import ServiceLifecycle
+
+/// Moves due retries from each channel's delayed set back onto its stream.
+public struct RetryScheduler: Service {
+    let queues: [DelayedQueue]
+    let interval: Duration
+    let logger: Logger
+
+    public init(redis: RedisClient, interval: Duration = .milliseconds(250), logger: Logger) {
+        self.queues = Channel.allCases.map { DelayedQueue(redis: redis, queue: $0.rawValue) }
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            for queue in queues {
+                do {
+                    // A full batch means more may be due: keep moving before sleeping.
+                    while try await queue.moveDue(limit: 500) == 500 {}
+                } catch {
+                    logger.warning("moving due retries failed; trying again", metadata: ["queue": "\(queue.key)", "error": "\(error)"])
+                }
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
