@@ -100,8 +100,26 @@ let package = Package(
                 "Transport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                // Push needs P-256 ECDH and HKDF (Web Push), ES256/RS256 JWTs (APNs, FCM, VAPID).
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "Workers",
+            swiftSettings: strict
+        ),
+        // Stands in for SMS, push providers in tests, benchmarks and `notifyme run`.
+        .target(
+            name: "ProviderSim",
+            dependencies: [
+                "Transport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -110,6 +128,7 @@ let package = Package(
                 "NotifyAPI",
                 "NotifyWorkers",
                 "NotifyConfig",
+                "ProviderSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -140,9 +159,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ProviderSimTests",
+            dependencies: ["ProviderSim", "Transport", "NotifyTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "NotifyIntegrationTests",
             dependencies: [
-                "NotifyAPI", "NotifyWorkers", "NotifyStore", "NotifyTestSupport",
+                "NotifyAPI", "NotifyWorkers", "NotifyStore", "NotifyTestSupport", "ProviderSim",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],

@@ -31,6 +31,8 @@ public func buildRouter(_ deps: APIDependencies) -> Router<AppRequestContext> {
                             catalogue: deps.catalogue).register(on: me)
     MyNotificationsController(redis: deps.redis, notifications: NotificationStore(redis: deps.redis)).register(on: me)
     DevicesController(devices: DeviceStore(redis: deps.redis, cipher: deps.cipher), maxDevices: deps.residents.maxDevices).register(on: me)
+    UnsubscribeController(links: UnsubscribeLinks(cipher: deps.cipher, baseURL: ""), subscriptions: subscriptions, contacts: contacts,
+                          catalogue: deps.catalogue).register(on: router)
     return router
 }
 

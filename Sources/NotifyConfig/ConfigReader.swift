@@ -37,6 +37,7 @@ struct ConfigReader {
         guard let raw = values[name], !(raw is NSNull) else { return value }
         if let s = raw as? String { return s }
         if let i = raw as? Int { return String(i) }
+        if let d = raw as? Double { return String(d) }
         throw .invalid(key(name), "must be a string")
     }
 

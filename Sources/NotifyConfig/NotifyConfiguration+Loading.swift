@@ -117,12 +117,17 @@ extension NotifyConfiguration {
         if let v = env["NOTIFYME_SMTP_URL"] { email.smtpURL = v }
         if let v = env["NOTIFYME_LOG_LEVEL"], !v.isEmpty { logLevel = v }
         if let v = env["NOTIFYME_ENCRYPTION_KEY"], !v.isEmpty { security.encryptionKey = v }
-        if let v = env["NOTIFYME_HTTP_PORT"], !v.isEmpty {
-            guard let port = Int(v), (0...65535).contains(port) else {
-                throw .invalid("NOTIFYME_HTTP_PORT", "must be a port number from 0 to 65535, got '\(v)'")
-            }
-            http.port = port
+        http.port = try Self.port(env, "NOTIFYME_HTTP_PORT") ?? http.port
+        providers.simulator.port = try Self.port(env, "NOTIFYME_SIMULATOR_PORT") ?? providers.simulator.port
+        providers.simulator.http2Port = try Self.port(env, "NOTIFYME_SIMULATOR_HTTP2_PORT") ?? providers.simulator.http2Port
+    }
+
+    private static func port(_ env: [String: String], _ name: String) throws(ConfigError) -> Int? {
+        guard let v = env[name], !v.isEmpty else { return nil }
+        guard let port = Int(v), (0...65535).contains(port) else {
+            throw .invalid(name, "must be a port number from 0 to 65535, got '\(v)'")
         }
+        return port
     }
 
     /// Checks what single keys cannot: URL schemes, log levels, combinations.

@@ -4,6 +4,7 @@ import Logging
 import NotifyAPI
 import NotifyConfig
 import NotifyWorkers
+import ProviderSim
 import Redis
 import ServiceLifecycle
 import Transport
@@ -18,8 +19,16 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         // A peer closing a socket must be an error on that socket, not the end of the process.
         signal(SIGPIPE, SIG_IGN)
-        let config = try CLI.loadConfiguration()
+        var config = try CLI.loadConfiguration()
         let logger = CLI.bootstrapLogging(level: config.logLevel)
+        var simulator: ProviderSimulator?
+        if config.providers.usesSimulator {
+            var simLogger = logger
+            simLogger[metadataKey: "component"] = "provider-sim"
+            let (sim, providers) = try EmbeddedSimulator.make(config: config, logger: simLogger)
+            simulator = sim
+            config.providers = providers
+        }
         let embedded = config.usesEmbeddedRedis ? try EmbeddedRedis.start(config: config, logger: logger, exclusive: true) : nil
         defer { embedded?.stop() }
         let redis = RedisClient(configuration: try CLI.redisConfiguration(config), poolSize: config.redis.poolSize, logger: logger)
@@ -31,13 +40,15 @@ struct Run: AsyncParsableCommand {
         do { deps = try await APIDependencies.make(config: config, redis: redis) } catch let error as ConfigError {
             throw CLI.fail("\(error)", code: 78)
         }
-        let workers = try WorkerSet.make(config: config, redis: redis, catalogue: deps.catalogue, templates: deps.templates, cipher: deps.cipher,
+        var workers = try WorkerSet.make(config: config, redis: redis, catalogue: deps.catalogue, templates: deps.templates, cipher: deps.cipher,
                                          transport: transport, logger: logger)
+        if let simulator { workers.insert(simulator, at: 0) }
         let app = buildApplication(config: config, dependencies: deps, services: workers, logger: logger)
         logger.info("NotifyMe starting", metadata: [
             "http": "\(config.http.host):\(config.http.port)",
             "redis": "\(config.usesEmbeddedRedis ? "embedded" : "external")",
             "email": "\(config.email.smtpURL.isEmpty ? "outbox \(config.outboxDir)" : "smtp")",
+            "providers": "\(simulator.map { "simulator \($0.baseURL)" } ?? "configured")",
         ])
         try await app.runService()
         logger.info("NotifyMe stopped")

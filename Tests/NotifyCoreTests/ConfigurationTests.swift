@@ -43,6 +43,13 @@ import Testing
         ("htp:\n  port: 1\n", "htp"),
         ("workers:\n  maxAttempts: 0\n", "workers.maxAttempts"),
         ("logLevel: loud\n", "logLevel"),
+        ("providers:\n  sms:\n    - {name: a, type: gateway, url: http://x}\n", "providers.sms[0].apiKey"),
+        ("providers:\n  sms:\n    - {name: a, type: fcm, serviceAccountFile: f}\n", "providers.sms[0].type"),
+        ("providers:\n  sms:\n    - {name: a, type: twilio, accountSid: A, authToken: t, colour: red}\n", "providers.sms[0].colour"),
+        ("providers:\n  push:\n    - {name: a, type: fcm, serviceAccountFile: f, weight: -1}\n", "providers.push[0].weight"),
+        ("providers:\n  failover:\n    threshold: 2\n", "providers.failover.threshold"),
+        ("providers:\n  simulator:\n    mode: maybe\n", "providers.simulator.mode"),
+        ("http:\n  publicURL: notify.gov.bh\n", "http.publicURL"),
     ])
     func invalidValuesNameTheirKey(_ yaml: String, _ key: String) {
         do {
@@ -51,6 +58,36 @@ import Testing
         } catch {
             #expect(error.key == key)
             #expect(error.description.contains(key))
+        }
+    }
+
+    @Test func providersAreReadWithTheirOwnSettings() throws {
+        let c = try NotifyConfiguration.parse(yaml: """
+            providers:
+              sms:
+                - {name: gw, type: gateway, url: "http://127.0.0.1:1/sms", apiKey: k, weight: 3, rate: 50, timeout: 2s}
+                - {name: tw, type: twilio, accountSid: AC1, authToken: t, from: "+97317000000"}
+              push:
+                - {name: web, type: webpush, vapidKeyFile: v.pem, subject: "mailto:ops@x.bh", allowedHosts: [127.0.0.1, fcm.googleapis.com]}
+            """)
+        #expect(c.providers.sms.map(\.name) == ["gw", "tw"])
+        #expect(c.providers.sms[0].weight == 3)
+        #expect(c.providers.sms[0].rate == 50)
+        #expect(c.providers.sms[0].timeout == .seconds(2))
+        #expect(c.providers.sms[0]["apiKey"] == "k")
+        #expect(c.providers.sms[1].kind == .twilio)
+        #expect(c.providers.push[0]["allowedHosts"] == "127.0.0.1,fcm.googleapis.com")
+        #expect(!c.providers.usesSimulator)
+        #expect(try NotifyConfiguration.parse(yaml: "").providers.usesSimulator)
+    }
+
+    @Test func providerNamesAreUnique() {
+        #expect(throws: ConfigError.self) {
+            try NotifyConfiguration.parse(yaml: """
+                providers:
+                  sms: [{name: a, type: gateway, url: "http://x", apiKey: k}]
+                  email: [{name: a, type: smtp, url: "smtp://x"}]
+                """)
         }
     }
 

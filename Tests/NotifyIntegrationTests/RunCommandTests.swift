@@ -36,10 +36,26 @@ struct RunCommandTests {
         return nil
     }
 
+    /// The six-digit code in the newest SMS the simulator's gateway accepted for `to`, waiting up to 10 s.
+    func waitForSMSCode(simPort: Int, to: String) async throws -> String? {
+        for _ in 0..<100 {
+            let r = try await http("GET", "http://127.0.0.1:\(simPort)/_sim/messages?provider=gateway", token: nil, body: nil)
+            let items = (try? JSONSerialization.jsonObject(with: Data(r.body))) as? [[String: Any]] ?? []
+            if let text = items.last(where: { $0["recipient"] as? String == to })?["text"] as? String,
+               let range = text.range(of: #"\d{6}"#, options: .regularExpression) {
+                return String(text[range])
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+
     @Test func embeddedRunDeliversToOutboxAndStopsCleanly() async throws {
         let dataDir = try Loopback.temporaryDirectory("nm-run")
         let port = try Loopback.freePort()
-        let env = ["NOTIFYME_DATA_DIR": dataDir.path, "NOTIFYME_HTTP_PORT": "\(port)", "NOTIFYME_REDIS_URL": "", "NOTIFYME_SMTP_URL": ""]
+        let simPort = try Loopback.freePort()
+        let env = ["NOTIFYME_DATA_DIR": dataDir.path, "NOTIFYME_HTTP_PORT": "\(port)", "NOTIFYME_REDIS_URL": "", "NOTIFYME_SMTP_URL": "",
+                   "NOTIFYME_SIMULATOR_PORT": "\(simPort)", "NOTIFYME_SIMULATOR_HTTP2_PORT": "\(try Loopback.freePort())"]
 
         // Before `run`: the key command starts the embedded Redis itself and the key persists (AOF).
         let key = try await NotifymeBinary.run(["keys", "create", "--entity", "moi.passports", "--events", "identity.*"], env: env)
@@ -68,6 +84,13 @@ struct RunCommandTests {
         let verified = try await http("POST", "\(base)/v1/me/contact/verify", token: trimmedToken, body: #"{"channel":"email","code":"\#(code)"}"#)
         #expect(verified.status == 200, "\(verified.bodyString)")
 
+        // The phone's code goes out as SMS through the embedded provider simulator.
+        let smsCode = try #require(try await waitForSMSCode(simPort: simPort, to: "+97336001234"), "no SMS at the simulator:\n\(run.output)")
+        let phoneVerified = try await http("POST", "\(base)/v1/me/contact/verify", token: trimmedToken, body: #"{"channel":"sms","code":"\#(smsCode)"}"#)
+        #expect(phoneVerified.status == 200, "\(phoneVerified.bodyString)")
+        let me = try await http("GET", "\(base)/v1/me", token: trimmedToken, body: nil)
+        #expect(me.bodyString.contains(#""sms":true"#), "\(me.bodyString)")
+
         let pub = try await http("POST", "\(base)/v1/events", token: trimmedKey, body: Req.expiryEvent)
         #expect(pub.status == 202, "\(pub.bodyString)")
         let mail = try #require(try await waitForMail(in: outbox, subject: "Your passport expires on 2026-12-24"), "no email in the outbox:\n\(run.output)")
@@ -86,7 +109,8 @@ struct RunCommandTests {
     @Test func runKilledOutrightLeavesARedisTheNextRunTakesOver() async throws {
         let dataDir = try Loopback.temporaryDirectory("nm-kill")
         let port = try Loopback.freePort()
-        let env = ["NOTIFYME_DATA_DIR": dataDir.path, "NOTIFYME_HTTP_PORT": "\(port)", "NOTIFYME_REDIS_URL": ""]
+        let env = ["NOTIFYME_DATA_DIR": dataDir.path, "NOTIFYME_HTTP_PORT": "\(port)", "NOTIFYME_REDIS_URL": "",
+                   "NOTIFYME_SIMULATOR_PORT": "\(try Loopback.freePort())", "NOTIFYME_SIMULATOR_HTTP2_PORT": "\(try Loopback.freePort())"]
         let socket = dataDir.appendingPathComponent("redis.sock").path
         let first = try NotifymeBinary.start(env: env, workDir: dataDir)
         try await waitReady("http://127.0.0.1:\(port)", first)

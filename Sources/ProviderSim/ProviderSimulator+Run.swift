@@ -1,0 +1,106 @@
+import Hummingbird
+import HummingbirdHTTP2
+import Logging
+import ServiceLifecycle
+
+extension ProviderSimulator {
+    /// Runs both listeners and the receipt poster until graceful shutdown or cancellation.
+    /// A simulator runs once at a time; bind failures are also reported by ``ready(timeout:)``.
+    public func run() async throws {
+        let (receipts, sink) = AsyncStream.makeStream(of: ReceiptJob.self)
+        try state.withLock { state in
+            guard !state.isRunning else { throw SimulatorError("already running") }
+            state = SimState(restarting: state, receipts: sink)
+        }
+        defer {
+            sink.finish()
+            state.withLock { state in
+                state.isRunning = false
+                state.receipts = nil
+                state.http1Port = nil
+                state.http2Port = nil
+            }
+        }
+        let http1 = Application(
+            router: makeHTTP1Router(),
+            server: .http1(),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+            onServerRunning: { [self] channel in didBind(http1: channel.localAddress?.port) },
+            logger: logger
+        )
+        let http2 = Application(
+            router: makeAPNsRouter(),
+            server: .plaintextHTTP2(),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.http2Port)),
+            onServerRunning: { [self] channel in didBind(http2: channel.localAddress?.port) },
+            logger: logger
+        )
+        let poster = ReceiptPoster(jobs: receipts, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [poster, http1, http2], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            state.withLock { state in
+                if state.http1Port == nil || state.http2Port == nil {
+                    state.startupFailure = SimulatorError("could not start listening on \(configuration.host): \(error)")
+                }
+            }
+            throw error
+        }
+    }
+
+    /// Runs a simulator for the duration of `body`: starts it in a child task, waits until it
+    /// listens, calls `body`, then shuts it down gracefully and waits for it to stop.
+    public static func withRunning<T>(
+        _ configuration: SimulatorConfiguration = SimulatorConfiguration(),
+        logger: Logger = Logger(label: "provider-sim"),
+        _ body: (ProviderSimulator) async throws -> T
+    ) async throws -> T {
+        let simulator = try ProviderSimulator(configuration: configuration, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [simulator], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let result: Result<T, any Error>
+            do {
+                try await simulator.ready()
+                result = .success(try await body(simulator))
+            } catch {
+                result = .failure(error)
+            }
+            // Graceful, so in-flight requests finish and nothing logs a cancellation as an error.
+            await group.triggerGracefulShutdown()
+            while let next = await tasks.nextResult() {
+                if case .failure(let error) = next, case .success = result { throw error }
+            }
+            return try result.get()
+        }
+    }
+
+    private func didBind(http1 port: Int?) {
+        guard let port else { return }
+        state.withLock { $0.http1Port = port }
+        guard let directory = configuration.credentialsDirectory else { return }
+        do {
+            try credentials.writeServiceAccount(to: directory)
+        } catch {
+            logger.warning("cannot rewrite FCM service account", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func didBind(http2 port: Int?) {
+        guard let port else { return }
+        state.withLock { $0.http2Port = port }
+    }
+}
+
+extension SimState {
+    /// A state for a new run: behaviours, messages and subscriptions carry over; ports are cleared.
+    init(restarting previous: SimState, receipts: AsyncStream<ReceiptJob>.Continuation) {
+        self = previous
+        isRunning = true
+        startupFailure = nil
+        http1Port = nil
+        http2Port = nil
+        self.receipts = receipts
+    }
+}

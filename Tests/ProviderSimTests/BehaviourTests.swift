@@ -1,0 +1,94 @@
+import Foundation
+import ProviderSim
+import Testing
+import Transport
+
+extension ProviderSimTests {
+    @Suite(.timeLimit(.minutes(2)))
+    struct BehaviourTests {
+        static func sms(_ sim: ProviderSimulator, to: String = "+97336001234", callback: String? = nil) async throws -> Transport.HTTPResponse {
+            var body: [String: Any] = ["to": to, "text": "x"]
+            if let callback { body["callbackUrl"] = callback }
+            return try await sendJSON(sim.baseURL + "/sms/v1/messages", body, headers: GatewayTests.auth(sim))
+        }
+
+        @Test func throttlesBeyondMaxPerSecond() async throws {
+            try await withSimulator(SimulatorConfiguration(behaviours: ["gateway": ProviderBehaviour(maxPerSecond: 3)])) { sim in
+                var responses: [Transport.HTTPResponse] = []
+                for _ in 0..<5 { responses.append(try await Self.sms(sim)) }
+                #expect(responses.map(\.status) == [202, 202, 202, 429, 429])
+                #expect(responses.last?.header("Retry-After") == "1")
+                #expect((try object(responses[4])["error"] as? [String: Any])?["code"] as? String == "rate_limited")
+                try await Task.sleep(for: .milliseconds(1100))
+                #expect(try await Self.sms(sim).status == 202)
+                #expect(try sim.counts(provider: "gateway") == ["+97336001234": 4])
+            }
+        }
+
+        @Test func outageFlagAndWindows() async throws {
+            try await withSimulator { sim in
+                try sim.setBehaviour(ProviderBehaviour(outage: true), for: "gateway")
+                let down = try await Self.sms(sim)
+                #expect(down.status == 503)
+                try sim.setBehaviour(ProviderBehaviour(outageWindows: [.init(startMs: 0, durationMs: 800)]), for: "gateway")
+                #expect(try await Self.sms(sim).status == 503)
+                try await Task.sleep(for: .milliseconds(900))
+                #expect(try await Self.sms(sim).status == 202)
+                try sim.setBehaviour(ProviderBehaviour(outageWindows: [.init(startMs: 600, durationMs: 60_000)]), for: "gateway")
+                #expect(try await Self.sms(sim).status == 202)
+                try await Task.sleep(for: .milliseconds(700))
+                #expect(try await Self.sms(sim).status == 503)
+            }
+        }
+
+        @Test func failureRateAnswersEachProvidersKindOf5xx() async throws {
+            let failing = Dictionary(uniqueKeysWithValues: ProviderSimulator.providerNames.map { ($0, ProviderBehaviour(failureRate: 1)) })
+            try await withSimulator(SimulatorConfiguration(behaviours: failing)) { sim in
+                let gateway = try await Self.sms(sim)
+                #expect(gateway.status == 500)
+                #expect((try object(gateway)["error"] as? [String: Any])?["code"] as? String == "internal_error")
+
+                let twilio = try await TwilioTests.post(sim, [("To", "+97336001234"), ("From", "+1500"), ("Body", "x")])
+                #expect(try twilio.status == 500 && (object(twilio)["code"] as? Int) == 20500)
+
+                let fcm = try await FCMTests.push(sim, token: "device-a", accessToken: try await FCMTests.accessToken(sim))
+                #expect(try fcm.status == 503 && (FCMTests.fcmErrorCode(fcm)) == "UNAVAILABLE")
+
+                let apns = try await APNsTests.push(sim, jwt: try APNsTests.providerToken(sim))
+                #expect(try apns.status == 500 && (APNsTests.reason(apns)) == "InternalServerError")
+
+                let webpush = try await WebPushTests.push(sim, sim.createWebPushSubscription(), text: "x")
+                #expect(webpush.status == 500)
+                for name in ProviderSimulator.providerNames { #expect(try sim.counts(provider: name).isEmpty) }
+            }
+        }
+
+        @Test func addsLatency() async throws {
+            try await withSimulator(SimulatorConfiguration(behaviours: ["gateway": ProviderBehaviour(latencyMs: 300)])) { sim in
+                let started = ContinuousClock.now
+                #expect(try await Self.sms(sim).status == 202)
+                #expect(ContinuousClock.now - started >= .milliseconds(300))
+                try sim.setBehaviour(ProviderBehaviour(), for: "gateway")
+                let again = ContinuousClock.now
+                #expect(try await Self.sms(sim).status == 202)
+                #expect(ContinuousClock.now - again < .milliseconds(300))
+            }
+        }
+
+        @Test func receiptsCanBeTurnedOffOrFailed() async throws {
+            try await ReceiptReceiver.withReceiver { receiver in
+                let config = SimulatorConfiguration(behaviours: ["gateway": ProviderBehaviour(receipts: false)], receiptDelay: .milliseconds(20))
+                try await withSimulator(config) { sim in
+                    #expect(try await Self.sms(sim, callback: receiver.baseURL + "/off").status == 202)
+                    try sim.setBehaviour(ProviderBehaviour(failedReceiptRate: 1), for: "gateway")
+                    #expect(try await Self.sms(sim, callback: receiver.baseURL + "/failed").status == 202)
+                    let receipts = try await receiver.waitFor(1)
+                    try await Task.sleep(for: .milliseconds(300))
+                    #expect(receiver.all.map(\.path) == ["/failed"])
+                    let json = try #require(try JSONSerialization.jsonObject(with: Data(receipts[0].body)) as? [String: Any])
+                    #expect(json["status"] as? String == "failed")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Crypto
+import Foundation
+import ProviderSim
+import Testing
+import Transport
+
+extension ProviderSimTests {
+    @Suite(.timeLimit(.minutes(2)))
+    struct GatewayTests {
+        static func auth(_ sim: ProviderSimulator) -> [(String, String)] {
+            [("Authorization", "Bearer \(sim.credentials.gateway.apiKey)")]
+        }
+
+        @Test func acceptsOncePerIdempotencyKey() async throws {
+            try await withSimulator { sim in
+                let url = sim.baseURL + "/sms/v1/messages"
+                let message: [String: Any] = ["to": "+97336001234", "from": "NotifyMe", "text": "Your code is 1234", "reference": "ntf_1"]
+                let headers = Self.auth(sim) + [("Idempotency-Key", "key-1")]
+                let first = try await sendJSON(url, message, headers: headers)
+                #expect(first.status == 202)
+                let id = try #require(try object(first)["id"] as? String)
+                #expect(id.hasPrefix("gw-"))
+                #expect(try object(first)["status"] as? String == "accepted")
+
+                let again = try await sendJSON(url, message, headers: headers)
+                #expect(again.status == 200)
+                #expect(try object(again)["id"] as? String == id)
+
+                let other = try await sendJSON(url, message, headers: Self.auth(sim) + [("Idempotency-Key", "key-2")])
+                #expect(other.status == 202)
+                #expect(try object(other)["id"] as? String != id)
+
+                #expect(try sim.counts(provider: "gateway") == ["+97336001234": 2])
+                let stored = try sim.messages(provider: "gateway")
+                #expect(stored.map(\.text) == ["Your code is 1234", "Your code is 1234"])
+                #expect(stored.map(\.idempotencyKey) == ["key-1", "key-2"])
+                #expect(stored.first?.messageId == id)
+            }
+        }
+
+        @Test func refusesBadRequests() async throws {
+            try await withSimulator { sim in
+                let url = sim.baseURL + "/sms/v1/messages"
+                let unauthorized = try await sendJSON(url, ["to": "+97336001234", "text": "x"], headers: [("Authorization", "Bearer wrong")])
+                #expect(unauthorized.status == 401)
+                #expect((try object(unauthorized)["error"] as? [String: Any])?["code"] as? String == "unauthorized")
+
+                for number in ["+97336000000", "36001234", "+0123456789"] {
+                    let response = try await sendJSON(url, ["to": number, "text": "x"], headers: Self.auth(sim))
+                    #expect(response.status == 400, "\(number)")
+                    #expect((try object(response)["error"] as? [String: Any])?["code"] as? String == "invalid_number")
+                }
+                let missing = try await sendJSON(url, ["to": "+97336001234"], headers: Self.auth(sim))
+                #expect(missing.status == 400)
+                #expect((try object(missing)["error"] as? [String: Any])?["code"] as? String == "invalid_request")
+                #expect(try sim.counts(provider: "gateway").isEmpty)
+            }
+        }
+
+        @Test func postsSignedReceipts() async throws {
+            try await ReceiptReceiver.withReceiver { receiver in
+                try await withSimulator(SimulatorConfiguration(receiptDelay: .milliseconds(50))) { sim in
+                    try sim.markDead(provider: "gateway", recipient: "+97336009999")
+                    let url = sim.baseURL + "/sms/v1/messages"
+                    let callback = receiver.baseURL + "/v1/receipts/gateway"
+                    let ok = try await sendJSON(url, ["to": "+97336001234", "text": "a", "reference": "ntf_ok", "callbackUrl": callback], headers: Self.auth(sim))
+                    let dead = try await sendJSON(url, ["to": "+97336009999", "text": "b", "reference": "ntf_dead", "callbackUrl": callback], headers: Self.auth(sim))
+                    #expect(ok.status == 202 && dead.status == 202)
+
+                    let receipts = try await receiver.waitFor(2)
+                    try #require(receipts.count == 2)
+                    let secret = sim.credentials.gateway.webhookSecret
+                    var byReference: [String: [String: Any]] = [:]
+                    for receipt in receipts {
+                        #expect(receipt.path == "/v1/receipts/gateway")
+                        #expect(try Self.signatureIsValid(receipt.headers["x-gateway-signature"], body: receipt.body, secret: secret))
+                        let json = try #require(try JSONSerialization.jsonObject(with: Data(receipt.body)) as? [String: Any])
+                        byReference[json["reference"] as? String ?? ""] = json
+                    }
+                    #expect(byReference["ntf_ok"]?["status"] as? String == "delivered")
+                    #expect(byReference["ntf_ok"]?["id"] as? String == (try object(ok)["id"] as? String))
+                    #expect(byReference["ntf_ok"]?["error"] is NSNull)
+                    #expect(byReference["ntf_dead"]?["status"] as? String == "failed")
+                    #expect(byReference["ntf_dead"]?["error"] as? String != nil)
+                    #expect((byReference["ntf_ok"]?["at"] as? String).flatMap { try? Date($0, strategy: .iso8601) } != nil)
+                }
+            }
+        }
+
+        @Test func retriesAReceiptTheReceiverRefused() async throws {
+            try await ReceiptReceiver.withReceiver { receiver in
+                receiver.failuresLeft.withLock { $0 = 1 }
+                try await withSimulator(SimulatorConfiguration(receiptDelay: .milliseconds(20))) { sim in
+                    let response = try await sendJSON(
+                        sim.baseURL + "/sms/v1/messages",
+                        ["to": "+97336001234", "text": "a", "callbackUrl": receiver.baseURL + "/r"], headers: Self.auth(sim)
+                    )
+                    #expect(response.status == 202)
+                    let receipts = try await receiver.waitFor(1)
+                    #expect(receipts.count == 1)
+                    #expect(receiver.failuresLeft.withLock { $0 } == 0)
+                }
+            }
+        }
+
+        /// Checks `t=<unix>,v1=<hex HMAC-SHA256(secret, "t.body")>` as a receiver would.
+        static func signatureIsValid(_ header: String?, body: [UInt8], secret: String) throws -> Bool {
+            let header = try #require(header)
+            var parts: [String: String] = [:]
+            for item in header.split(separator: ",") {
+                let pair = item.split(separator: "=", maxSplits: 1).map(String.init)
+                if pair.count == 2 { parts[pair[0]] = pair[1] }
+            }
+            let t = try #require(parts["t"].flatMap(Int.init))
+            #expect(abs(t - Int(Date().timeIntervalSince1970)) < 60)
+            let mac = HMAC<SHA256>.authenticationCode(for: Array("\(t).".utf8) + body, using: SymmetricKey(data: Array(secret.utf8)))
+            let hex = mac.map { String(format: "%02x", $0) }.joined()
+            return parts["v1"] == hex
+        }
+    }
+}
