@@ -33,7 +33,7 @@ public struct ProviderSettings: Sendable, Equatable {
             case .smtp: ["username", "password", "startTLS"]
             case .fcm: ["url"]
             case .apns: ["url"]
-            case .webpush: ["allowedHosts"]
+            case .webpush: ["allowedHosts", "allowHTTP", "createKeyIfMissing"]
             }
         }
     }

@@ -56,7 +56,10 @@ public struct Device: Sendable, Equatable, Codable {
     }
 
     private static func validate(_ s: WebPushSubscription) throws(NotifyError) {
-        guard s.endpoint.utf8.count <= 2048, let url = URL(string: s.endpoint), url.scheme == "https", let host = url.host, !host.isEmpty else {
+        // Plain http only on loopback, where the provider simulator runs; which hosts are actually
+        // posted to is the Web Push adapter's allowlist, so an endpoint here cannot aim NotifyMe elsewhere.
+        guard s.endpoint.utf8.count <= 2048, let url = URL(string: s.endpoint), let host = url.host, !host.isEmpty,
+              url.scheme == "https" || (url.scheme == "http" && ["127.0.0.1", "localhost"].contains(host)) else {
             throw .invalid("subscription.endpoint", "must be an https:// URL of at most 2048 characters")
         }
         guard let key = Base64URL.decode(s.p256dh), key.count == 65, key.first == 0x04 else {

@@ -1,0 +1,38 @@
+import NotifyCore
+
+extension FCMAdapter {
+    /// FCM's limit for the notification and data of one message.
+    static let payloadLimit = 4000
+
+    /// The `messages:send` body: `{"message":{"token","notification","data","android","apns"}}`.
+    /// A body too long for FCM's limit is shortened; a title that alone is too long is permanent.
+    func payload(for message: OutboundMessage, token: String) throws -> [UInt8] {
+        let deliverable = Self.deliverableData(message.data)
+        let data = PushPayload.object(deliverable)
+        func content(_ body: String) -> [String: JSONValue] {
+            var notification: [String: JSONValue] = ["body": .string(body)]
+            if let title = message.subject, !title.isEmpty { notification["title"] = .string(title) }
+            var fields: [String: JSONValue] = ["notification": .object(notification)]
+            if !deliverable.isEmpty { fields["data"] = data }  // no empty {} for FCM to validate
+            return fields
+        }
+        guard let body = try PushPayload.fitting(message.body, limit: Self.payloadLimit, size: {
+            try PushPayload.encode(.object(content($0))).count
+        }) else { throw ProviderError.permanent("\(name): the notification does not fit FCM's 4000-byte limit") }
+        var fields = content(body)
+        fields["token"] = .string(token)
+        fields["android"] = .object(["priority": .string(message.urgent ? "high" : "normal")])
+        // Firebase forwards to APNs for iOS devices: the same urgency there.
+        fields["apns"] = .object(["headers": .object(["apns-priority": .string(message.urgent ? "10" : "5")])])
+        return try PushPayload.encode(.object(["message": .object(fields)]))
+    }
+
+    /// `data` without the keys FCM reserves (it refuses the whole message with INVALID_ARGUMENT for them).
+    static func deliverableData(_ data: [String: String]) -> [String: String] {
+        data.filter { key, _ in
+            let lower = key.lowercased()
+            return !key.isEmpty && !["from", "notification", "message_type"].contains(lower)
+                && !lower.hasPrefix("google") && !lower.hasPrefix("gcm")
+        }
+    }
+}
