@@ -10,13 +10,14 @@ import Transport
 /// The workers one process runs, built from configuration.
 public enum WorkerSet {
     public static func make(config: NotifyConfiguration, redis: RedisClient, catalogue: EventCatalogue, templates: TemplateSet,
-                            cipher: FieldCipher, transport: CurlTransport, logger: Logger) throws -> [any Service] {
+                            cipher: FieldCipher, transport: CurlTransport, roles: Set<WorkerRole> = Set(WorkerRole.allCases),
+                            logger: Logger) throws -> [any Service] {
         let contacts = ContactStore(redis: redis, cipher: cipher)
         let devices = DeviceStore(redis: redis, cipher: cipher)
         let host = ProcessInfo.processInfo.hostName
         let pid = ProcessInfo.processInfo.processIdentifier
         var services: [any Service] = []
-        for i in 0..<config.workers.fanoutConcurrency {
+        for i in 0..<(roles.contains(.fanout) ? config.workers.fanoutConcurrency : 0) {
             services.append(FanoutWorker(
                 redis: redis, contacts: contacts, devices: devices, catalogue: catalogue, templates: templates,
                 consumerName: "fanout-\(host)-\(pid)-\(i)", batchSize: config.workers.fanoutBatchSize,
@@ -30,7 +31,7 @@ public enum WorkerSet {
         let links = UnsubscribeLinks(cipher: cipher, baseURL: config.publicURL)
         let concurrency: [Channel: Int] = [.sms: config.workers.smsConcurrency, .email: config.workers.emailConcurrency,
                                            .push: config.workers.pushConcurrency]
-        for channel in Channel.allCases {
+        for channel in Channel.allCases where WorkerRole(rawValue: channel.rawValue).map(roles.contains) ?? false {
             guard let pools = try factory.pools(for: channel) else {
                 logger.warning("no provider configured; this channel's notifications wait in its queue", metadata: ["channel": "\(channel.rawValue)"])
                 continue
@@ -41,7 +42,10 @@ public enum WorkerSet {
                 unsubscribeLinks: links, logger: logger.with("worker", channel.rawValue)
             ))
         }
-        services.append(RetryScheduler(redis: redis, logger: logger.with("worker", "scheduler")))
+        if roles.contains(.scheduler) {
+            services.append(RetryScheduler(redis: redis, logger: logger.with("worker", "scheduler")))
+            services.append(EventScheduler(redis: redis, logger: logger.with("worker", "event-scheduler")))
+        }
         return services
     }
 }

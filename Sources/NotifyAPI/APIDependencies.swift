@@ -12,15 +12,17 @@ public struct APIDependencies: Sendable {
     public let verifier: IdentityVerifier
     public let cipher: FieldCipher
     public let residents: NotifyConfiguration.Residents
+    public let publishing: NotifyConfiguration.Publishing
 
     public init(redis: RedisClient, catalogue: EventCatalogue, templates: TemplateSet, verifier: IdentityVerifier,
-                cipher: FieldCipher, residents: NotifyConfiguration.Residents = .init()) {
+                cipher: FieldCipher, residents: NotifyConfiguration.Residents = .init(), publishing: NotifyConfiguration.Publishing = .init()) {
         self.redis = redis
         self.catalogue = catalogue
         self.templates = templates
         self.verifier = verifier
         self.cipher = cipher
         self.residents = residents
+        self.publishing = publishing
     }
 
     /// Loads the catalogue, templates and trusted identity keys named by `config`.
@@ -33,6 +35,6 @@ public struct APIDependencies: Sendable {
                                         clockSkew: config.identity.clockSkew)
         let cipher = try FieldCipher.load(key: config.security.encryptionKey, keyFile: config.encryptionKeyPath)
         return APIDependencies(redis: redis, catalogue: catalogue, templates: templates, verifier: verifier, cipher: cipher,
-                               residents: config.residents)
+                               residents: config.residents, publishing: config.publishing)
     }
 }

@@ -10,9 +10,12 @@ public func buildRouter(_ deps: APIDependencies) -> Router<AppRequestContext> {
     router.add(middleware: ProblemMiddleware())
     HealthController(redis: deps.redis).register(on: router)
 
-    let entity = router.group("v1").add(middleware: EntityAuthMiddleware(keys: EntityKeyStore(redis: deps.redis)))
-    EventsController(events: EventStore(redis: deps.redis), idempotency: IdempotencyStore(redis: deps.redis),
-                     catalogue: deps.catalogue, templates: deps.templates).register(on: entity)
+    let entity = router.group("v1").add(middleware: EntityAuthMiddleware(keys: EntityKeyStore(redis: deps.redis),
+                                                                         limiter: RateLimiter(redis: deps.redis), limits: deps.publishing))
+    let window = Int(deps.publishing.idempotencyWindow.components.seconds)
+    EventsController(events: EventStore(redis: deps.redis), idempotency: IdempotencyStore(redis: deps.redis, ttlSeconds: window),
+                     catalogue: deps.catalogue, templates: deps.templates, limits: deps.publishing).register(on: entity)
+    TemplatesController(catalogue: deps.catalogue, templates: deps.templates).register(on: entity)
     NotificationsController(notifications: NotificationStore(redis: deps.redis)).register(on: entity)
 
     let me = router.group("v1/me").add(middleware: ResidentAuthMiddleware(verifier: deps.verifier))
@@ -30,6 +33,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<AppRequestContext> {
     SubscriptionsController(subscriptions: subscriptions, ledger: ConsentLedger(redis: deps.redis), contacts: contacts,
                             catalogue: deps.catalogue).register(on: me)
     MyNotificationsController(redis: deps.redis, notifications: NotificationStore(redis: deps.redis)).register(on: me)
+    TopicsController(topics: TopicStore(redis: deps.redis), contacts: contacts, catalogue: deps.catalogue).register(on: me)
     DevicesController(devices: DeviceStore(redis: deps.redis, cipher: deps.cipher), maxDevices: deps.residents.maxDevices).register(on: me)
     UnsubscribeController(links: UnsubscribeLinks(cipher: deps.cipher, baseURL: ""), subscriptions: subscriptions, contacts: contacts,
                           catalogue: deps.catalogue).register(on: router)

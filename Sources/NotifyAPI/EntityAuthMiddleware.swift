@@ -1,11 +1,14 @@
 import Hummingbird
+import NotifyConfig
 import NotifyCore
 import NotifyStore
 
-/// Authenticates an entity by its API key (looked up by hash) for entity routes.
+/// Authenticates an entity by its API key (looked up by hash) and holds it to its request rate.
 struct EntityAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let keys: EntityKeyStore
+    let limiter: RateLimiter
+    let limits: NotifyConfiguration.Publishing
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let secret = BearerToken.from(request) else {
@@ -13,6 +16,11 @@ struct EntityAuthMiddleware: RouterMiddleware {
         }
         guard let key = try await keys.find(secret: secret) else {
             throw NotifyError.unauthorized("the API key is not valid or was revoked")
+        }
+        let rate = key.rate ?? limits.rate
+        if let wait = try await limiter.take("key:\(key.id)", rate: rate, burst: max(limits.burst, rate)) {
+            let seconds = Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up))
+            throw NotifyError.tooManyRequests("this API key is over its rate of \(rate == rate.rounded() ? String(Int(rate)) : String(rate)) requests per second", retryAfter: max(1, seconds))
         }
         var context = context
         context.entity = key

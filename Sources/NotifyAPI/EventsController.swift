@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NotifyConfig
 import NotifyCore
 import NotifyStore
 
@@ -9,6 +10,7 @@ struct EventsController {
     let idempotency: IdempotencyStore
     let catalogue: EventCatalogue
     let templates: TemplateSet
+    let limits: NotifyConfiguration.Publishing
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.post("events", use: publish)
@@ -28,7 +30,7 @@ struct EventsController {
         if catalogue.events[body.type] != nil && !entity.allows(body.type) {
             throw NotifyError.forbidden("this API key may not publish '\(body.type)' events")
         }
-        let (definition, cprs) = try body.validated(entity: entity.entity, catalogue: catalogue, templates: templates, now: now)
+        let valid = try body.validated(catalogue: catalogue, templates: templates, limits: limits, now: now)
         var eventId = Digest.randomID(prefix: "evt_")
         if let key = request.headers[.idempotencyKey] {
             switch try await idempotency.reserve(entity: entity.entity, key: key, bodyHash: Digest.sha256Hex(bytes), eventId: eventId) {
@@ -37,10 +39,11 @@ struct EventsController {
             case .mismatch: throw NotifyError.invalid("Idempotency-Key", "was already used with a different request body")
             }
         }
-        let event = Event(id: eventId, type: body.type, entity: entity.entity, reference: body.reference, recipients: cprs,
-                          data: body.data ?? [:], priority: body.priority ?? definition.priority, createdAt: now)
+        let event = Event(id: eventId, type: body.type, entity: entity.entity, reference: body.reference, recipients: valid.recipients,
+                          topic: valid.topic, data: body.data ?? [:], sendAt: valid.sendAt, priority: body.priority ?? valid.definition.priority,
+                          createdAt: now)
         // Publishing again under a replayed key is a no-op unless a crash left it half done.
-        try await events.publish(event)
+        try await events.publish(event, now: now)
         return JSONResponse(.accepted, Accepted(id: eventId, status: "accepted"))
     }
 
@@ -49,6 +52,8 @@ struct EventsController {
         let type: String
         let status: String
         let reference: String?
+        let topic: String?
+        let sendAt: Date?
         let recipients: Int
         let counts: [String: Int]
         let createdAt: Date
@@ -57,14 +62,16 @@ struct EventsController {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<Shown> {
         let entity = try context.requireEntity()
         let id = context.parameters.get("id") ?? ""
-        guard let loaded = try await events.load(id), loaded.event.entity == entity.entity else {
+        guard let loaded = try await events.loadFields(id), loaded.event.entity == entity.entity else {
             throw NotifyError.notFound("no event \(id.prefix(64))")
         }
         let e = loaded.event
-        let counts = ["queued", "sent", "delivered", "failed", "suppressed"].reduce(into: [String: Int]()) { acc, name in
-            acc[name] = NotificationStatus(rawValue: name).flatMap { loaded.counts[$0] } ?? 0
+        let counts = ["queued", "sent", "delivered", "failed", "suppressed", "expired"].reduce(into: [String: Int]()) { acc, name in
+            acc[name] = loaded.fields["count:\(name)"].flatMap(Int.init) ?? 0
         }
-        return JSONResponse(Shown(id: e.id, type: e.type, status: loaded.status, reference: e.reference,
-                                  recipients: e.recipients?.count ?? 0, counts: counts, createdAt: e.createdAt))
+        // A topic's size is known only as fan-out walks it.
+        let recipients = e.recipients?.count ?? loaded.fields["recipients"].flatMap(Int.init) ?? 0
+        return JSONResponse(Shown(id: e.id, type: e.type, status: loaded.fields["status"] ?? "accepted", reference: e.reference, topic: e.topic,
+                                  sendAt: e.sendAt, recipients: recipients, counts: counts, createdAt: e.createdAt))
     }
 }

@@ -27,9 +27,10 @@ public enum CatalogueLoader {
         var reader = ConfigReader(root)
         let categories = try readCategories(try reader.section("categories"))
         let events = try readEvents(try reader.section("events"))
+        let topics = try readTopics(try reader.section("topics"))
         try reader.rejectUnknownKeys()
         do {
-            return try EventCatalogue(categories: categories, events: events)
+            return try EventCatalogue(categories: categories, events: events, topics: topics)
         } catch {
             throw .invalid(error.fields.first?.field ?? "events", error.detail)
         }
@@ -43,6 +44,19 @@ public enum CatalogueLoader {
             let defaults = try c.channels("default", default: [])
             try c.rejectUnknownKeys()
             result.append(Category(name: name, mandatory: mandatory, defaultChannels: Set(defaults)))
+        }
+        return result
+    }
+
+    private static func readTopics(_ section: ConfigReader) throws(ConfigError) -> [Topic] {
+        var result: [Topic] = []
+        for name in section.keys {
+            var t = try section.child(name)
+            let description = try t.string("description", default: "")
+            try t.rejectUnknownKeys()
+            do { result.append(try Topic(name: name, description: description)) } catch {
+                throw .invalid("topics.\(name)", error.detail)
+            }
         }
         return result
     }

@@ -103,6 +103,16 @@ extension NotifyConfiguration {
         c.residents.resendWindow = try residents.duration("resendWindow", default: c.residents.resendWindow, range: .seconds(60) ... .seconds(86400))
         try residents.rejectUnknownKeys()
 
+        var publishing = try r.section("publishing")
+        c.publishing.rate = try publishing.double("rate", default: c.publishing.rate, range: 0.1...1_000_000)
+        c.publishing.burst = try publishing.double("burst", default: c.publishing.burst, range: 1...1_000_000)
+        c.publishing.smsMaxSegments = try publishing.int("smsMaxSegments", default: c.publishing.smsMaxSegments, range: 1...20)
+        c.publishing.maxScheduleAhead = try publishing.duration("maxScheduleAhead", default: c.publishing.maxScheduleAhead,
+                                                                range: .seconds(60) ... .seconds(366 * 86_400))
+        c.publishing.idempotencyWindow = try publishing.duration("idempotencyWindow", default: c.publishing.idempotencyWindow,
+                                                                 range: .seconds(60) ... .seconds(30 * 86_400))
+        try publishing.rejectUnknownKeys()
+
         c.providers = try ProvidersConfiguration.read(try r.section("providers"))
 
         try r.rejectUnknownKeys()

@@ -75,7 +75,22 @@ public struct NotifyConfiguration: Sendable {
         public var maxAttempts: Int = 5
     }
 
+    /// How entities publish: per-key request rate, message size and scheduling limits.
+    public struct Publishing: Sendable {
+        /// Requests per second each API key may make (token bucket), and the burst above that.
+        public var rate: Double = 100
+        public var burst: Double = 200
+        /// The most SMS parts one message may take; longer renderings are refused at publish time.
+        public var smsMaxSegments: Int = 4
+        /// How far ahead `sendAt` may lie.
+        public var maxScheduleAhead: Duration = .seconds(90 * 86_400)
+        /// How long an Idempotency-Key is remembered.
+        public var idempotencyWindow: Duration = .seconds(86_400)
+        public init() {}
+    }
+
     public var http = HTTP()
+    public var publishing = Publishing()
     public var dataDir: String = "./data"
     public var redis = RedisSettings()
     public var cataloguePath: String = "Config/events.yaml"

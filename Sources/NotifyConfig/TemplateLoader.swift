@@ -29,12 +29,15 @@ public enum TemplateLoader {
         }
     }
 
-    /// Checks every catalogue event has a text template for each language and channel it lists.
+    /// Checks every catalogue event has a template for each language and channel it lists, and email both parts.
     public static func check(_ templates: TemplateSet, against catalogue: EventCatalogue) throws(ConfigError) {
         for def in catalogue.events.values.sorted(by: { $0.type < $1.type }) {
             for channel in def.channels {
-                for language in Language.allCases where !templates.has(eventType: def.type, language: language, channel: channel) {
-                    throw .invalid("templates.\(def.type)", "is missing \(TemplateKey(eventType: def.type, language: language, channel: channel).fileName)")
+                let parts: [TemplateKey.Part] = channel == .email ? [.text, .html] : [.text]
+                for language in Language.allCases {
+                    for part in parts where !templates.has(eventType: def.type, language: language, channel: channel, part: part) {
+                        throw .invalid("templates.\(def.type)", "is missing \(TemplateKey(eventType: def.type, language: language, channel: channel, part: part).fileName)")
+                    }
                 }
             }
         }

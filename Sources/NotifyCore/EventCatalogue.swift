@@ -43,9 +43,11 @@ public struct EventCatalogue: Sendable {
 
     public let categories: [String: Category]
     public let events: [String: EventDefinition]
+    /// The broadcast lists residents may subscribe to and entities may publish to.
+    public let topics: [String: Topic]
 
     /// Builds a catalogue, checking that every event names a known category and at least one channel.
-    public init(categories: [Category], events: [EventDefinition]) throws(NotifyError) {
+    public init(categories: [Category], events: [EventDefinition], topics: [Topic] = []) throws(NotifyError) {
         var cats: [String: Category] = [:]
         for c in categories { cats[c.name] = c }
         var evs: [String: EventDefinition] = [:]
@@ -57,6 +59,7 @@ public struct EventCatalogue: Sendable {
         }
         self.categories = cats
         self.events = evs
+        self.topics = Dictionary(topics.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The definition of `type`, or a validation error naming the `type` field.

@@ -33,8 +33,8 @@ public struct TemplateSet: Sendable {
     }
 
     /// Whether a template exists for this event type, language and channel.
-    public func has(eventType: String, language: Language, channel: Channel) -> Bool {
-        compiled[TemplateKey(eventType: eventType, language: language, channel: channel)] != nil
+    public func has(eventType: String, language: Language, channel: Channel, part: TemplateKey.Part = .text) -> Bool {
+        compiled[TemplateKey(eventType: eventType, language: language, channel: channel, part: part)] != nil
     }
 
     /// The top-level data names the event type's templates use.

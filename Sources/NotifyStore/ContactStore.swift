@@ -21,7 +21,8 @@ public struct ContactStore: Sendable {
             "verified", contact.verified.map(\.rawValue).sorted().joined(separator: ","),
             "updatedAt", Int(now.timeIntervalSince1970),
         ]
-        var removed: [any RedisArgument] = []
+        // A tombstone from an earlier erasure goes when the resident registers again.
+        var removed: [any RedisArgument] = ["erasedAt"]
         let values: [(String, String?)] = [("name", contact.name), ("phone", contact.phone?.e164), ("email", contact.email?.value)]
         for (field, value) in values {
             if let value {
@@ -54,6 +55,16 @@ public struct ContactStore: Sendable {
     public func load(_ cprs: [CPR]) async throws -> [Contact?] {
         let replies = try await redis.pipeline(cprs.map { RedisCommand("HGETALL", Keys.contact($0)) })
         return try zip(cprs, replies).map { try decode(cpr: $0, $1.hash) }
+    }
+
+    /// Many residents' contacts for fan-out, telling an erased resident from one never registered.
+    public func lookup(_ cprs: [CPR]) async throws -> [ContactLookup] {
+        let replies = try await redis.pipeline(cprs.map { RedisCommand("HGETALL", Keys.contact($0)) })
+        return try zip(cprs, replies).map { cpr, reply in
+            let f = reply.hash
+            if let contact = try decode(cpr: cpr, f) { return .found(contact) }
+            return f["erasedAt"] != nil ? .erased : .unknown
+        }
     }
 
     func decode(cpr: CPR, _ f: [String: String]) throws -> Contact? {

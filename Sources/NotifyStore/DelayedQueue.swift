@@ -20,6 +20,11 @@ public struct DelayedQueue: Sendable {
         _ = try await redis.send("ZADD", key, Int(due), id)
     }
 
+    /// Schedules `id` to return to the stream at `date` (quiet hours, scheduled sends).
+    public func schedule(_ id: String, at date: Date) async throws {
+        _ = try await redis.send("ZADD", key, Int(date.timeIntervalSince1970 * 1000), id)
+    }
+
     /// Moves up to `limit` due ids onto the stream; returns how many moved.
     public func moveDue(now: Date = Date(), limit: Int = 500) async throws -> Int {
         let reply = try await redis.evalsha(Self.moveScript, keys: [key, stream], args: [Int(now.timeIntervalSince1970 * 1000), limit])

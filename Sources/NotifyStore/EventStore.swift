@@ -13,36 +13,58 @@ public struct EventStore: Sendable {
         self.stream = stream
     }
 
-    /// Stores the event and puts it on the fan-out stream; returns once both are in Redis.
-    /// Safe to call again for the same event: the record is rewritten only if absent.
-    public func publish(_ event: Event) async throws {
+    /// How many fan-out entries an event becomes: one per topic shard, so workers share a large topic.
+    public static func parts(of event: Event) -> Int { event.topic != nil ? TopicStore.shards : 1 }
+
+    /// Stores the event, then puts it on the fan-out stream, or in the schedule when `sendAt` is later;
+    /// returns once that is in Redis. Safe to call again for the same event: nothing is written twice.
+    public func publish(_ event: Event, now: Date = Date()) async throws {
         let key = Keys.event(event.id)
         let body = try JSONCoding.encoder.encode(event)
+        let scheduled = event.sendAt.map { $0 > now } ?? false
         let created = try await redis.send("HSETNX", key, "body", Array(body))
         if created.int == 1 {
-            _ = try await redis.send("HSET", key, "status", "accepted", "entity", event.entity, "type", event.type,
-                                     "createdAt", Int(event.createdAt.timeIntervalSince1970))
+            _ = try await redis.send("HSET", key, "status", scheduled ? "scheduled" : "accepted", "entity", event.entity,
+                                     "type", event.type, "createdAt", Int(event.createdAt.timeIntervalSince1970),
+                                     "parts", Self.parts(of: event))
         }
+        if scheduled, let at = event.sendAt {
+            _ = try await redis.send("ZADD", Keys.scheduledEvents, "NX", Int(at.timeIntervalSince1970 * 1000), event.id)
+            return
+        }
+        try await enqueue(event)
+    }
+
+    /// Puts the event's parts on the fan-out stream unless that was done. A crash between the two writes
+    /// puts them there twice, which fan-out absorbs: each part resumes from its own cursor.
+    public func enqueue(_ event: Event) async throws {
+        let key = Keys.event(event.id)
         guard try await redis.send("HGET", key, "enqueued").string != "1" else { return }
-        _ = try await redis.send("XADD", stream, "*", "event", event.id)
+        let parts = Self.parts(of: event)
+        let adds = (0..<parts).map { RedisCommand("XADD", stream, "*", "event", event.id, "part", $0) }
+        for reply in try await redis.pipeline(adds) where reply.string == nil { throw StoreError.unexpected("XADD", reply) }
         _ = try await redis.send("HSET", key, "enqueued", "1")
     }
 
     /// The event, or nil.
     public func load(_ id: String) async throws -> (event: Event, status: String, counts: [NotificationStatus: Int])? {
+        guard let loaded = try await loadFields(id) else { return nil }
+        var counts: [NotificationStatus: Int] = [:]
+        for s in NotificationStatus.allCases { counts[s] = loaded.fields["count:\(s.rawValue)"].flatMap(Int.init) ?? 0 }
+        return (loaded.event, loaded.fields["status"] ?? "accepted", counts)
+    }
+
+    /// The event and every field of its record (status, counts, cursors), or nil.
+    public func loadFields(_ id: String) async throws -> (event: Event, fields: [String: String])? {
         guard Digest.isID(id, prefix: "evt_") else { return nil }
         let f = try await redis.send("HGETALL", Keys.event(id)).hash
         guard let body = f["body"] else { return nil }
-        let event: Event
-        do { event = try JSONCoding.decoder.decode(Event.self, from: Data(body.utf8)) } catch {
+        do { return (try JSONCoding.decoder.decode(Event.self, from: Data(body.utf8)), f) } catch {
             throw StoreError.corrupt(Keys.event(id), "\(error)")
         }
-        var counts: [NotificationStatus: Int] = [:]
-        for s in NotificationStatus.allCases { counts[s] = f["count:\(s.rawValue)"].flatMap(Int.init) ?? 0 }
-        return (event, f["status"] ?? "accepted", counts)
     }
 
-    /// Marks the event's fan-out progress (`fanning-out`, `dispatched`).
+    /// Marks the event's status when fan-out cannot proceed (`failed`).
     public func setStatus(_ id: String, _ status: String) async throws {
         _ = try await redis.send("HSET", Keys.event(id), "status", status)
     }

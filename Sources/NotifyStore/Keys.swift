@@ -18,10 +18,16 @@ public enum Keys {
     public static func devices(_ cpr: CPR) -> String { "nm:{r:\(cpr.value)}:devices" }
     /// A pending verification code for one channel.
     public static func verification(_ cpr: CPR, _ channel: Channel) -> String { "nm:{r:\(cpr.value)}:verify:\(channel.rawValue)" }
+    /// The topics a resident subscribed to (names), so erasure can leave them all.
+    public static func residentTopics(_ cpr: CPR) -> String { "nm:{r:\(cpr.value)}:topics" }
     /// A resident's notifications, newest by score.
     public static func residentNotifications(_ cpr: CPR) -> String { "nm:{r:\(cpr.value)}:notifications" }
 
-    /// An event record (body, status, counts).
+    /// One shard of a topic's members: CPRs with score 0, walked in lexical order so fan-out can resume after the last one.
+    /// Shards spread a large topic over a cluster's nodes and let fan-out workers share it.
+    public static func topicMembers(_ topic: String, shard: Int) -> String { "nm:{t:\(topic):\(shard)}" }
+
+    /// An event record (body, status, counts, fan-out cursors).
     public static func event(_ id: String) -> String { "nm:{e:\(id)}" }
 
     /// An idempotency reservation for one entity and Idempotency-Key.
@@ -33,6 +39,9 @@ public enum Keys {
 
     /// A work stream partition: `events` or a channel.
     public static func stream(_ queue: String, partition: Int = 0) -> String { "nm:{q:\(queue):\(partition)}:stream" }
+
+    /// Events with a future sendAt, scored by due time in ms, moved onto the events stream when due.
+    public static let scheduledEvents = "nm:{q:events:0}:scheduled"
 
     /// Notification ids waiting for a retry, scored by due time in ms (same hash tag as the stream it feeds).
     public static func delayed(_ queue: String, partition: Int = 0) -> String { "nm:{q:\(queue):\(partition)}:delayed" }

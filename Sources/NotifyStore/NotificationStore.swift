@@ -15,6 +15,8 @@ public struct NotificationStore: Sendable {
         public let status: NotificationStatus
         /// Whether it was already put on its channel's stream.
         public let enqueued: Bool
+        /// The status it was created with (what the event's counts were first told).
+        public let initial: NotificationStatus
     }
 
     /// Creates many notifications in one pipeline; existing ones are left as they are and reported.
@@ -25,10 +27,11 @@ public struct NotificationStore: Sendable {
         }
         let replies = try await redis.evalshaPipeline(NotificationScripts.create, calls: calls)
         return try zip(notifications, replies).map { n, reply in
-            guard let r = reply.array, r.count == 3, let status = r[1].string.flatMap(NotificationStatus.init(rawValue:)) else {
+            guard let r = reply.array, r.count == 4, let status = r[1].string.flatMap(NotificationStatus.init(rawValue:)) else {
                 throw StoreError.unexpected("notification create", reply)
             }
-            return Creation(id: n.id, created: r[0].int == 1, status: status, enqueued: r[2].string == "1")
+            return Creation(id: n.id, created: r[0].int == 1, status: status, enqueued: r[2].string == "1",
+                            initial: r[3].string.flatMap(NotificationStatus.init(rawValue:)) ?? status)
         }
     }
 
@@ -82,7 +85,7 @@ public struct NotificationStore: Sendable {
     static func fields(_ n: NotificationRecord) -> [any RedisArgument] {
         var f: [any RedisArgument] = [
             "eventId", n.eventId, "eventType", n.eventType, "entity", n.entity, "cpr", n.cpr.value,
-            "channel", n.channel.rawValue, "status", n.status.rawValue, "attempts", n.attempts,
+            "channel", n.channel.rawValue, "status", n.status.rawValue, "initial", n.status.rawValue, "attempts", n.attempts,
             "language", n.language.rawValue, "createdAt", Int(n.createdAt.timeIntervalSince1970),
         ]
         if let m = n.message {

@@ -17,10 +17,13 @@ public struct ResidentEraser: Sendable {
     @discardableResult
     public func erase(_ cpr: CPR, now: Date = Date()) async throws -> Int {
         var commands = [RedisCommand("DEL", Keys.contact(cpr), Keys.subscriptions(cpr), Keys.devices(cpr),
-                                     Keys.verification(cpr, .sms), Keys.verification(cpr, .email))]
+                                     Keys.verification(cpr, .sms), Keys.verification(cpr, .email)),
+                        // The tombstone lets fan-out say "erased" rather than "unknown resident"; it holds no personal data.
+                        RedisCommand("HSET", Keys.contact(cpr), "erasedAt", Int(now.timeIntervalSince1970))]
         let entry = ConsentEntry(at: now, category: "*", channel: nil, granted: false, source: .erasure)
         if let append = try ConsentLedger.appendCommand(cpr, [entry]) { commands.append(append) }
         _ = try await redis.transaction(commands)
+        try await TopicStore(redis: redis).leaveAll(cpr)
 
         var suppressed = 0
         let ids = (try await redis.send("ZRANGE", Keys.residentNotifications(cpr), 0, -1).array ?? []).compactMap(\.string)

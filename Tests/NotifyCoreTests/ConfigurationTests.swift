@@ -107,7 +107,27 @@ import Testing
         try TemplateLoader.check(templates, against: catalogue)
         let def = try catalogue.definition(of: "verification.code")
         #expect(catalogue.category(of: def).mandatory)
-        #expect(catalogue.events.count >= 4)
+        // The starter set a government needs, each with both languages (checked above, email with its HTML part).
+        for type in ["identity.document-expiry", "traffic.fine-issued", "utility.bill-due", "health.appointment-reminder",
+                     "commercial.registration-renewal", "emergency.alert", "verification.code"] {
+            #expect(catalogue.events[type] != nil, "\(type) missing")
+        }
+        #expect(catalogue.events["emergency.alert"]?.topics == true)
+        #expect(catalogue.events["traffic.fine-issued"]?.topics == false)
+        #expect(catalogue.topics["emergency.southern-governorate"] != nil)
+    }
+
+    @Test func anEmailWithoutItsHTMLPartIsRefused() throws {
+        let catalogue = try CatalogueLoader.parse(yaml: "categories:\n  a: {mandatory: true}\nevents:\n  x.y:\n    category: a\n    channels: [email]\n")
+        let text = try TemplateSet(sources: [TemplateKey(eventType: "x.y", language: .ar, channel: .email): "Subject: s\n\nb",
+                                             TemplateKey(eventType: "x.y", language: .en, channel: .email): "Subject: s\n\nb"])
+        #expect(throws: ConfigError.self) { try TemplateLoader.check(text, against: catalogue) }
+    }
+
+    @Test func badTopicNamesAreRefused() {
+        #expect(throws: ConfigError.self) {
+            try CatalogueLoader.parse(yaml: "categories: {}\nevents: {}\ntopics:\n  Bad Topic: {description: x}\n")
+        }
     }
 
     @Test func catalogueRejectsUnknownCategory() {

@@ -19,6 +19,10 @@ struct ErasureTests {
         try await ResidentTestKit.with { kit, client in
             _ = try await kit.put(client, "/v1/me/contact", #"{"phone":"36001234","email":"fatima@example.bh","language":"ar"}"#)
             _ = try await kit.put(client, "/v1/me/subscriptions", #"{"categories":{"utilities":{"sms":true}}}"#)
+            let (joined, _) = try await kit.put(client, "/v1/me/topics/emergency.national", "")
+            #expect(joined == .ok)
+            let shard = Keys.topicMembers("emergency.national", shard: TopicStore.shard(of: kit.cpr))
+            #expect(try await kit.env.redis.send("ZSCORE", shard, kit.cpr.value).string != nil)
             let queued = try await notification(kit, event: "evt_1", status: .queued, at: Date())
             let sent = try await notification(kit, event: "evt_2", status: .sent, at: Date())
 
@@ -27,9 +31,13 @@ struct ErasureTests {
 
             let (me, _) = try await kit.get(client, "/v1/me")
             #expect(me == .notFound)
-            for key in [Keys.contact(kit.cpr), Keys.subscriptions(kit.cpr), Keys.devices(kit.cpr), Keys.verification(kit.cpr, .sms)] {
+            for key in [Keys.subscriptions(kit.cpr), Keys.devices(kit.cpr), Keys.verification(kit.cpr, .sms), Keys.residentTopics(kit.cpr)] {
                 #expect(try await kit.env.redis.send("EXISTS", key).int == 0, "\(key) survived erasure")
             }
+            // Only a tombstone stays, so fan-out can say "erased": no personal field.
+            let left = try await kit.env.redis.send("HKEYS", Keys.contact(kit.cpr)).array?.compactMap(\.string)
+            #expect(left == ["erasedAt"])
+            #expect(try await kit.env.redis.send("ZSCORE", shard, kit.cpr.value).string == nil, "still a topic member")
             let store = NotificationStore(redis: kit.env.redis)
             #expect(try await store.load(queued)?.notification.status == .suppressed)
             #expect(try await store.load(sent)?.notification.status == .sent)

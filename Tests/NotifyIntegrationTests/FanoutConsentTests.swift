@@ -8,11 +8,9 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct FanoutConsentTests {
     func planner(_ env: TestEnvironment) -> FanoutPlanner {
-        FanoutPlanner(catalogue: env.deps.catalogue, templates: env.deps.templates,
-                      contacts: ContactStore(redis: env.redis, cipher: env.deps.cipher), subscriptions: SubscriptionStore(redis: env.redis),
-                      devices: DeviceStore(redis: env.redis, cipher: env.deps.cipher),
-                      notifications: NotificationStore(redis: env.redis), events: EventStore(redis: env.redis), channelQueues: [:],
-                      redis: env.redis, batchSize: 10, logger: env.logger)
+        FanoutPlanner(redis: env.redis, contacts: ContactStore(redis: env.redis, cipher: env.deps.cipher),
+                      devices: DeviceStore(redis: env.redis, cipher: env.deps.cipher), catalogue: env.deps.catalogue,
+                      templates: env.deps.templates, batchSize: 10, logger: env.logger)
     }
 
     let fine = Event(id: "evt_fine", type: "traffic.fine-issued", entity: "traffic", data: [
@@ -29,36 +27,102 @@ struct FanoutConsentTests {
         let phone = try PhoneNumber("36001234"), email = try EmailAddress("f@example.bh")
         let none = Subscriptions()
 
-        let unknown = p.plan(fine, definition: def, cpr: cpr, contact: nil, hasDevices: false, subscriptions: none, now: Date())
-        #expect(unknown.0.status == .suppressed && unknown.1 == "unknown resident")
+        let unknown = p.plan(fine, definition: def, cpr: cpr, lookup: .unknown, hasDevices: false, subscriptions: none, now: Date())
+        #expect(unknown.record.status == .suppressed && unknown.detail == "unknown resident")
 
         let unverified = Contact(cpr: cpr, phone: phone, email: email, language: .ar)
-        let u = p.plan(fine, definition: def, cpr: cpr, contact: unverified, hasDevices: false, subscriptions: none, now: Date())
-        #expect(u.0.status == .suppressed && u.1 == "no verified channel")
+        let u = p.plan(fine, definition: def, cpr: cpr, lookup: .found(unverified), hasDevices: false, subscriptions: none, now: Date())
+        #expect(u.record.status == .suppressed && u.detail == "no verified channel")
 
         let verified = Contact(cpr: cpr, phone: phone, email: email, language: .en, verified: [.sms, .email])
-        let v = p.plan(fine, definition: def, cpr: cpr, contact: verified, hasDevices: false, subscriptions: none, now: Date())
-        #expect(v.0.status == .queued && v.0.channel == .sms)
-        #expect(v.0.message?.body.contains("12345") == true)
+        let v = p.plan(fine, definition: def, cpr: cpr, lookup: .found(verified), hasDevices: false, subscriptions: none, now: Date())
+        #expect(v.record.status == .queued && v.record.channel == .sms)
+        #expect(v.record.message?.body.contains("12345") == true)
 
         // Opted out of SMS for traffic: the next channel in the catalogue's order.
         let noSMS = Subscriptions(choices: ["traffic": [.sms: false]])
-        #expect(p.plan(fine, definition: def, cpr: cpr, contact: verified, hasDevices: false, subscriptions: noSMS, now: Date()).0.channel == .email)
+        #expect(p.plan(fine, definition: def, cpr: cpr, lookup: .found(verified), hasDevices: false, subscriptions: noSMS, now: Date()).record.channel == .email)
         let noneAtAll = Subscriptions(choices: ["traffic": [.sms: false, .email: false, .push: false]])
-        let n = p.plan(fine, definition: def, cpr: cpr, contact: verified, hasDevices: false, subscriptions: noneAtAll, now: Date())
-        #expect(n.0.status == .suppressed && n.1 == "no consent for traffic")
+        let n = p.plan(fine, definition: def, cpr: cpr, lookup: .found(verified), hasDevices: false, subscriptions: noneAtAll, now: Date())
+        #expect(n.record.status == .suppressed && n.detail == "no consent for traffic")
 
         // Only the email is verified: SMS is skipped even though it comes first.
         let emailOnly = Contact(cpr: cpr, phone: phone, email: email, language: .ar, verified: [.email])
-        #expect(p.plan(fine, definition: def, cpr: cpr, contact: emailOnly, hasDevices: false, subscriptions: none, now: Date()).0.channel == .email)
+        #expect(p.plan(fine, definition: def, cpr: cpr, lookup: .found(emailOnly), hasDevices: false, subscriptions: none, now: Date()).record.channel == .email)
 
         // A verification code goes to the unverified address it was made for.
         var code = Event(id: "evt_code", type: EventCatalogue.verificationCodeType, entity: "notifyme", data: ["code": .string("123456")],
                          priority: .urgent, createdAt: Date(), channel: .sms)
         code.recipients = [cpr]
         let codeDef = try env.deps.catalogue.definition(of: code.type)
-        let c = p.plan(code, definition: codeDef, cpr: cpr, contact: unverified, hasDevices: false, subscriptions: none, now: Date())
-        #expect(c.0.status == .queued && c.0.channel == .sms)
-        #expect(c.0.message?.body.contains("123456") == true)
+        let c = p.plan(code, definition: codeDef, cpr: cpr, lookup: .found(unverified), hasDevices: false, subscriptions: none, now: Date())
+        #expect(c.record.status == .queued && c.record.channel == .sms)
+        #expect(c.record.message?.body.contains("123456") == true)
+    }
+
+    /// A window of two hours around now, in Bahrain time, as HH:MM.
+    static func quietAroundNow() throws -> QuietHours {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "Asia/Bahrain"))
+        let c = calendar.dateComponents([.hour, .minute], from: Date())
+        let m = (c.hour ?? 0) * 60 + (c.minute ?? 0)
+        func hhmm(_ x: Int) -> String { let v = (x + 1440) % 1440; return String(format: "%02d:%02d", v / 60, v % 60) }
+        return try QuietHours(start: hhmm(m - 60), end: hhmm(m + 60))
+    }
+
+    @Test func quietHoursHoldNormalMessagesButNotUrgentOnes() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let quiet = try Self.quietAroundNow()
+        try await Population.seed(env, 0..<2)
+        let contacts = ContactStore(redis: env.redis, cipher: env.deps.cipher)
+        for i in 0..<2 {
+            var c = try #require(try await contacts.load(Population.cpr(i)))
+            c.quietHours = quiet
+            try await contacts.save(c)
+        }
+        var normal = fine
+        normal.id = Digest.randomID(prefix: "evt_")
+        normal.recipients = [Population.cpr(0)]
+        var urgent = normal
+        urgent.id = Digest.randomID(prefix: "evt_")
+        urgent.recipients = [Population.cpr(1)]
+        urgent.priority = .urgent
+        let now = Date()
+        try await EventStore(redis: env.redis).publish(normal)
+        try await EventStore(redis: env.redis).publish(urgent)
+        _ = try await planner(env).fanOut(normal, part: 0, now: now)
+        _ = try await planner(env).fanOut(urgent, part: 0, now: now)
+
+        let held = Digest.notificationID(eventId: normal.id, cpr: Population.cpr(0))
+        let sent = Digest.notificationID(eventId: urgent.id, cpr: Population.cpr(1))
+        let stream = (try await env.redis.send("XRANGE", Keys.stream("sms"), "-", "+").array ?? []).compactMap { $0.array?.last?.array?.last?.string }
+        #expect(stream == [sent])
+        let due = try #require(try await env.redis.send("ZSCORE", Keys.delayed("sms"), held).string.flatMap(Double.init))
+        let expected = quiet.nextAllowed(after: now).timeIntervalSince1970 * 1000
+        #expect(abs(due - expected) < 1000)
+        #expect(due > now.timeIntervalSince1970 * 1000 + 59 * 60_000)
+        let timeline = try #require(try await NotificationStore(redis: env.redis).load(held)).timeline
+        #expect(timeline.first?.detail.contains("held for quiet hours") == true)
+        #expect(try await EventStore(redis: env.redis).load(normal.id)?.counts[.queued] == 1)
+    }
+
+    @Test func erasedAndUnknownResidentsAreSuppressedWithTheirReason() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        try await Population.seed(env, 0..<1)
+        try await ResidentEraser(redis: env.redis).erase(Population.cpr(0))
+        var event = fine
+        event.id = Digest.randomID(prefix: "evt_")
+        event.recipients = [Population.cpr(0), Population.cpr(1)]
+        try await EventStore(redis: env.redis).publish(event)
+        let counts = try await planner(env).fanOut(event, part: 0)
+        #expect(counts.suppressed == 2)
+        let store = NotificationStore(redis: env.redis)
+        let erased = try #require(try await store.load(Digest.notificationID(eventId: event.id, cpr: Population.cpr(0))))
+        let unknown = try #require(try await store.load(Digest.notificationID(eventId: event.id, cpr: Population.cpr(1))))
+        #expect(erased.timeline.first?.detail == "erased")
+        #expect(unknown.timeline.first?.detail == "unknown resident")
+        #expect(try await EventStore(redis: env.redis).load(event.id)?.counts[.suppressed] == 2)
     }
 }

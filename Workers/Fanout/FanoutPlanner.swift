@@ -4,7 +4,7 @@ import NotifyCore
 import NotifyStore
 import Redis
 
-/// The per-recipient decisions of fan-out, done in pipelined batches.
+/// The per-recipient decisions of fan-out, done in pipelined batches that resume from a cursor.
 struct FanoutPlanner: Sendable {
     let catalogue: EventCatalogue
     let templates: TemplateSet
@@ -13,80 +13,127 @@ struct FanoutPlanner: Sendable {
     let devices: DeviceStore
     let notifications: NotificationStore
     let events: EventStore
+    let topics: TopicStore
     let channelQueues: [Channel: WorkQueue]
+    let delayed: [Channel: DelayedQueue]
     let redis: RedisClient
     let batchSize: Int
     let logger: Logger
 
     struct Counts: Sendable { var queued = 0, suppressed = 0 }
 
-    /// Creates and queues every notification of `event`; returns what this run newly created.
-    func fanOut(_ event: Event, now: Date = Date()) async throws -> Counts {
+    /// Creates and queues the notifications of one part of `event`, from where an earlier run stopped.
+    /// Returns what this run counted.
+    func fanOut(_ event: Event, part: Int, now: Date = Date()) async throws -> Counts {
+        let definition = try catalogue.definition(of: event.type)
         var counts = Counts()
-        let recipients = event.recipients ?? []
-        var start = 0
-        while start < recipients.count {
-            let batch = Array(recipients[start..<min(start + batchSize, recipients.count)])
-            let c = try await fanOut(event, batch: batch, now: now)
-            counts.queued += c.queued
-            counts.suppressed += c.suppressed
-            start += batchSize
+        while true {
+            let progress = try await events.progress(event.id, part: part)
+            if progress.done { return counts }
+            let (batch, next, done) = try await recipients(of: event, part: part, after: progress.cursor)
+            let plans = try await fanOut(event, definition: definition, batch: batch, now: now)
+            var tallies: [NotificationStatus: Int] = [:]
+            for initial in plans { tallies[initial, default: 0] += 1 }
+            // Losing this race means another worker counted the same batch: read the cursor again.
+            if try await events.advance(event.id, part: part, from: progress.cursor, to: next, done: done, recipients: batch.count, tallies: tallies) {
+                counts.queued += tallies[.queued] ?? 0
+                counts.suppressed += tallies[.suppressed] ?? 0
+            }
         }
-        return counts
     }
 
-    private func fanOut(_ event: Event, batch: [CPR], now: Date) async throws -> Counts {
-        let definition = try catalogue.definition(of: event.type)
-        let loaded = try await contacts.load(batch)
-        let choices = try await subscriptions.load(batch)
-        let withDevices = try await devices.hasDevices(batch)
-        var planned: [(NotificationRecord, String)] = []
-        for (i, cpr) in batch.enumerated() {
-            planned.append(plan(event, definition: definition, cpr: cpr, contact: loaded[i], hasDevices: withDevices[i],
-                                subscriptions: choices[i], now: now))
+    /// The next batch after `cursor` and the cursor after it.
+    private func recipients(of event: Event, part: Int, after cursor: String) async throws -> ([CPR], String, Bool) {
+        if let topic = event.topic {
+            let batch = try await topics.members(topic, shard: part, after: cursor.isEmpty ? nil : cursor, limit: batchSize)
+            return (batch, batch.last?.value ?? cursor, batch.count < batchSize)
         }
-        let reasons = Dictionary(uniqueKeysWithValues: planned.map { ($0.0.id, $0.1) })
-        let created = try await notifications.create(planned.map(\.0)) { reasons[$0.id] ?? "" }
+        let list = event.recipients ?? []
+        let start = min(Int(cursor) ?? 0, list.count)
+        let end = min(start + batchSize, list.count)
+        return (Array(list[start..<end]), String(end), end == list.count)
+    }
+
+    /// Plans, creates and queues one batch; returns each notification's initial status.
+    private func fanOut(_ event: Event, definition: EventDefinition, batch: [CPR], now: Date) async throws -> [NotificationStatus] {
+        guard !batch.isEmpty else { return [] }
+        async let found = contacts.lookup(batch)
+        async let choices = subscriptions.load(batch)
+        async let withDevices = devices.hasDevices(batch)
+        let (loaded, subs, hasDevices) = try await (found, choices, withDevices)
+        let plans = batch.indices.map { i in
+            plan(event, definition: definition, cpr: batch[i], lookup: loaded[i], hasDevices: hasDevices[i], subscriptions: subs[i], now: now)
+        }
+        let details = Dictionary(uniqueKeysWithValues: plans.map { ($0.record.id, $0.detail) })
+        let created = try await notifications.create(plans.map(\.record)) { details[$0.id] ?? "" }
 
         // Queue what is queued but not yet on its stream: new ones, and ones a crash left behind.
-        let toQueue = zip(planned, created).filter { $0.1.status == .queued && !$0.1.enqueued }.map(\.0.0)
+        let toQueue = zip(plans, created).filter { $0.1.status == .queued && !$0.1.enqueued }.map(\.0)
         for channel in Channel.allCases {
-            let ids = toQueue.filter { $0.channel == channel }.map(\.id)
-            guard !ids.isEmpty, let queue = channelQueues[channel] else { continue }
-            try await queue.add(ids.map { ["notification": $0] })
+            let now = toQueue.filter { $0.record.channel == channel && $0.holdUntil == nil }.map(\.record.id)
+            if !now.isEmpty, let queue = channelQueues[channel] { try await queue.add(now.map { ["notification": $0] }) }
+            for plan in toQueue where plan.record.channel == channel {
+                if let until = plan.holdUntil { try await delayed[channel]?.schedule(plan.record.id, at: until) }
+            }
         }
-        try await notifications.markEnqueued(toQueue.map(\.id))
+        try await notifications.markEnqueued(toQueue.map(\.record.id))
 
-        let fresh = zip(planned, created).filter { $0.1.created }.map(\.0.0)
         let score = Int(now.timeIntervalSince1970 * 1000)
-        _ = try await redis.pipeline(fresh.map { RedisCommand("ZADD", Keys.residentNotifications($0.cpr), score, $0.id) })
-        try await events.count(event.id, moves: fresh.map { (from: nil, to: $0.status) })
-        var counts = Counts()
-        for n in fresh { if n.status == .queued { counts.queued += 1 } else { counts.suppressed += 1 } }
-        return counts
+        let index = plans.filter(\.resident).map { RedisCommand("ZADD", Keys.residentNotifications($0.record.cpr), "NX", score, $0.record.id) }
+        _ = try await redis.pipeline(index)
+        return created.map(\.initial)
     }
 
-    /// One resident's notification: the channel and the rendering, or why it is suppressed.
-    func plan(_ event: Event, definition: EventDefinition, cpr: CPR, contact: Contact?, hasDevices: Bool, subscriptions: Subscriptions,
-              now: Date) -> (NotificationRecord, String) {
+    /// One resident's notification: the channel, the rendering and any quiet-hours hold, or why it is suppressed.
+    func plan(_ event: Event, definition: EventDefinition, cpr: CPR, lookup: ContactLookup, hasDevices: Bool, subscriptions: Subscriptions,
+              now: Date) -> FanoutPlan {
         let id = Digest.notificationID(eventId: event.id, cpr: cpr)
         func make(_ status: NotificationStatus, _ channel: Channel, _ language: Language, _ message: RenderedMessage?) -> NotificationRecord {
             NotificationRecord(id: id, eventId: event.id, eventType: event.type, entity: event.entity, cpr: cpr, channel: channel,
-                         status: status, language: language, message: message, createdAt: now)
+                               status: status, language: language, message: message, createdAt: now)
         }
-        guard let contact else { return (make(.suppressed, definition.channels[0], .ar, nil), "unknown resident") }
+        let contact: Contact
+        switch lookup {
+        case .unknown: return FanoutPlan(record: make(.suppressed, definition.channels[0], .ar, nil), detail: "unknown resident", holdUntil: nil, resident: false)
+        case .erased: return FanoutPlan(record: make(.suppressed, definition.channels[0], .ar, nil), detail: "erased", holdUntil: nil, resident: false)
+        case .found(let c): contact = c
+        }
         let choice = ChannelChoice.choose(definition: definition, category: catalogue.category(of: definition), contact: contact,
                                           hasDevices: hasDevices, subscriptions: subscriptions, forced: event.channel)
         switch choice {
         case .suppress(let channel, let reason):
-            return (make(.suppressed, channel, contact.language, nil), reason)
+            return FanoutPlan(record: make(.suppressed, channel, contact.language, nil), detail: reason, holdUntil: nil, resident: true)
         case .send(let channel):
             do {
                 let message = try templates.render(eventType: event.type, language: contact.language, channel: channel, data: event.data)
-                return (make(.queued, channel, contact.language, message), "queued for \(channel.rawValue)")
+                var detail = "queued for \(channel.rawValue)"
+                var hold: Date?
+                if event.priority != .urgent, let quiet = contact.quietHours, quiet.contains(now) {
+                    let until = quiet.nextAllowed(after: now)
+                    hold = until
+                    detail += "; held for quiet hours until \(ISO8601DateFormatter().string(from: until))"
+                }
+                return FanoutPlan(record: make(.queued, channel, contact.language, message), detail: detail, holdUntil: hold, resident: true)
             } catch {
-                return (make(.suppressed, channel, contact.language, nil), "no template: \(error.detail)")
+                return FanoutPlan(record: make(.suppressed, channel, contact.language, nil), detail: "no template: \(error.detail)",
+                                  holdUntil: nil, resident: true)
             }
         }
+    }
+}
+
+extension FanoutPlanner {
+    /// A planner over the standard stores and streams.
+    init(redis: RedisClient, contacts: ContactStore, devices: DeviceStore, catalogue: EventCatalogue, templates: TemplateSet,
+         batchSize: Int, logger: Logger) {
+        self.init(
+            catalogue: catalogue, templates: templates, contacts: contacts, subscriptions: SubscriptionStore(redis: redis), devices: devices,
+            notifications: NotificationStore(redis: redis), events: EventStore(redis: redis), topics: TopicStore(redis: redis),
+            channelQueues: Dictionary(uniqueKeysWithValues: Channel.allCases.map {
+                ($0, WorkQueue(redis: redis, stream: Keys.stream($0.rawValue), group: $0.rawValue))
+            }),
+            delayed: Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0, DelayedQueue(redis: redis, queue: $0.rawValue)) }),
+            redis: redis, batchSize: batchSize, logger: logger
+        )
     }
 }

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import NotifyAPI
+import NotifyConfig
+import NotifyWorkers
+import Redis
+import ServiceLifecycle
+import Transport
+
+extension WorkerRole: ExpressibleByArgument {}
+
+/// `notifyme worker <role>...`: only the named workers, against a shared Redis; run as many as the load needs.
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run workers only (no HTTP API) against the Redis in NOTIFYME_REDIS_URL or redis.url.",
+        discussion: """
+        Roles: fanout (events to notifications), sms, email, push (deliveries), scheduler (retries, quiet hours, sendAt).
+        Workers hold no local state: start any number of processes on any hosts. Channel workers use the providers
+        in the configuration. Stops cleanly on SIGTERM: what a worker holds is finished or handed back.
+        """
+    )
+
+    @Argument(help: "The workers to run: \(WorkerRole.allCases.map(\.rawValue).joined(separator: ", ")); none means all.")
+    var roles: [WorkerRole] = []
+
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let config = try CLI.loadConfiguration()
+        let logger = CLI.bootstrapLogging(level: config.logLevel)
+        guard !config.usesEmbeddedRedis else {
+            throw CLI.fail("a worker needs a shared Redis: set NOTIFYME_REDIS_URL or redis.url (or use `notifyme run`)", code: 64)
+        }
+        let redis = RedisClient(configuration: try CLI.redisConfiguration(config), poolSize: config.redis.poolSize, logger: logger)
+        defer { redis.close() }
+        let transport = CurlTransport(logger: logger)
+        defer { transport.shutdown() }
+        let deps: APIDependencies
+        do { deps = try await APIDependencies.make(config: config, redis: redis) } catch let error as ConfigError {
+            throw CLI.fail("\(error)", code: 78)
+        }
+        let chosen = roles.isEmpty ? Set(WorkerRole.allCases) : Set(roles)
+        let services = try WorkerSet.make(config: config, redis: redis, catalogue: deps.catalogue, templates: deps.templates, cipher: deps.cipher,
+                                          transport: transport, roles: chosen, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info("workers starting", metadata: ["roles": "\(chosen.map(\.rawValue).sorted().joined(separator: ","))"])
+        try await group.run()
+        logger.info("workers stopped")
+    }
+}
