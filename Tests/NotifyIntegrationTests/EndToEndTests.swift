@@ -74,6 +74,11 @@ struct EndToEndTests {
                 let timeline = (json["timeline"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? String }
                 #expect(timeline == ["queued", "sending", "sent"])
             }
+            // Another entity learns nothing, not even that the notification exists.
+            let other = try await env.entityKey("other.ministry", patterns: "*")
+            try await client.execute(uri: "/v1/notifications/\(notificationId)", method: .get, headers: Req.headers(other)) { r in
+                #expect(r.status == .notFound)
+            }
             try await client.execute(uri: "/v1/events/\(eventId)", method: .get, headers: Req.headers(key)) { r in
                 let json = Req.json(r.body)
                 #expect(json["status"] as? String == "dispatched")

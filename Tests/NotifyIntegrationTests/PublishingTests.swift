@@ -45,6 +45,22 @@ struct PublishingTests {
         }
     }
 
+    @Test func aListIsAtMostTenThousandResidents() async throws {
+        try await withApp { env, key, client in
+            func body(_ n: Int) -> String {
+                let cprs = (0..<n).map { "\"\(900_000_000 + $0)\"" }.joined(separator: ",")
+                return #"{"type":"emergency.alert","recipients":[\#(cprs)],\#(Self.alertData)}"#
+            }
+            let (over, json) = try await Self.post(client, key, body(10_001))
+            #expect(over == .unprocessableContent)
+            #expect(Self.fields(json).contains("recipients"))
+            let (ok, accepted) = try await Self.post(client, key, body(10_000))
+            #expect(ok == .accepted)
+            let id = try #require(accepted["id"] as? String)
+            #expect(try await EventStore(redis: env.redis).load(id)?.event.recipients?.count == 10_000)
+        }
+    }
+
     @Test func onlyTopicEventTypesMayTargetATopic() async throws {
         try await withApp { _, key, client in
             let body = #"{"type":"traffic.fine-issued","topic":"emergency.national","data":{"amount":"20.000","plate":"1","date":"d","violation":"v","reference":"r"}}"#
