@@ -36,10 +36,7 @@ struct Run: AsyncParsableCommand {
         let transport = CurlTransport(logger: logger)
         defer { transport.shutdown() }
 
-        let deps: APIDependencies
-        do { deps = try await APIDependencies.make(config: config, redis: redis) } catch let error as ConfigError {
-            throw CLI.fail("\(error)", code: 78)
-        }
+        let deps = try await CLI.dependencies(config, redis: redis)
         var workers = try WorkerSet.make(config: config, redis: redis, catalogue: deps.catalogue, templates: deps.templates, cipher: deps.cipher,
                                          transport: transport, logger: logger)
         if let simulator { workers.insert(simulator, at: 0) }

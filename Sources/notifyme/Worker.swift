@@ -34,10 +34,7 @@ struct Worker: AsyncParsableCommand {
         defer { redis.close() }
         let transport = CurlTransport(logger: logger)
         defer { transport.shutdown() }
-        let deps: APIDependencies
-        do { deps = try await APIDependencies.make(config: config, redis: redis) } catch let error as ConfigError {
-            throw CLI.fail("\(error)", code: 78)
-        }
+        let deps = try await CLI.dependencies(config, redis: redis)
         let chosen = roles.isEmpty ? Set(WorkerRole.allCases) : Set(roles)
         let services = try WorkerSet.make(config: config, redis: redis, catalogue: deps.catalogue, templates: deps.templates, cipher: deps.cipher,
                                           transport: transport, roles: chosen, logger: logger)

@@ -20,7 +20,11 @@ struct FanoutPlanner: Sendable {
     let batchSize: Int
     let logger: Logger
 
-    struct Counts: Sendable { var queued = 0, suppressed = 0 }
+    struct Counts: Sendable {
+        var queued = 0, suppressed = 0
+        /// False when graceful shutdown stopped the part between batches: its entry stays pending and resumes.
+        var finished = true
+    }
 
     /// Creates and queues the notifications of one part of `event`, from where an earlier run stopped.
     /// Returns what this run counted.
@@ -30,6 +34,10 @@ struct FanoutPlanner: Sendable {
         while true {
             let progress = try await events.progress(event.id, part: part)
             if progress.done { return counts }
+            if Task.isShuttingDownGracefully {
+                counts.finished = false
+                return counts
+            }
             let (batch, next, done) = try await recipients(of: event, part: part, after: progress.cursor)
             let plans = try await fanOut(event, definition: definition, batch: batch, now: now)
             var tallies: [NotificationStatus: Int] = [:]

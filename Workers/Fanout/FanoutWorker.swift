@@ -36,7 +36,9 @@ public struct FanoutWorker: Service {
                 for entry in entries {
                     group.addTask {
                         do {
-                            if let id = entry.fields["event"] { try await fanOut(eventId: id, part: entry.fields["part"].flatMap(Int.init) ?? 0) }
+                            let part = entry.fields["part"].flatMap(Int.init) ?? 0
+                            // An unfinished part (shutdown) stays pending for the next worker to resume.
+                            if let id = entry.fields["event"], try await !fanOut(eventId: id, part: part) { return }
                             try await consumer.queue.ack([entry.id])
                         } catch {
                             logger.warning("fan-out failed; the event will be retried", metadata: ["entry": "\(entry.id)", "error": "\(error)"])
@@ -47,19 +49,22 @@ public struct FanoutWorker: Service {
         }
     }
 
-    private func fanOut(eventId: String, part: Int) async throws {
+    /// Returns whether the part is finished with (done, or never possible).
+    private func fanOut(eventId: String, part: Int) async throws -> Bool {
         guard let loaded = try await events.load(eventId) else {
             logger.warning("event on the stream has no record; skipped", metadata: ["event": "\(eventId)"])
-            return
+            return true
         }
         let counts: FanoutPlanner.Counts
         do { counts = try await planner.fanOut(loaded.event, part: part) } catch let error as NotifyError {
             // The event can never fan out (its type left the catalogue): record why rather than retry forever.
             try await events.setStatus(eventId, "failed")
             logger.error("event cannot fan out", metadata: ["event": "\(eventId)", "error": "\(error.detail)"])
-            return
+            return true
         }
+        guard counts.finished else { return false }
         logger.info("event part fanned out", metadata: ["event": "\(eventId)", "part": "\(part)", "queued": "\(counts.queued)",
                                                         "suppressed": "\(counts.suppressed)"])
+        return true
     }
 }
