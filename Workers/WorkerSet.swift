@@ -21,13 +21,14 @@ public enum WorkerSet {
             services.append(FanoutWorker(
                 redis: redis, contacts: contacts, devices: devices, catalogue: catalogue, templates: templates,
                 consumerName: "fanout-\(host)-\(pid)-\(i)", batchSize: config.workers.fanoutBatchSize,
-                visibilityTimeout: config.workers.visibilityTimeout, logger: logger.with("worker", "fanout")
+                visibilityTimeout: config.workers.visibilityTimeout, retention: config.notifications.retention,
+                logger: logger.with("worker", "fanout")
             ))
         }
         let factory = ProviderFactory(config: config, transport: transport)
         let settings = DeliverySettings(maxAttempts: config.workers.maxAttempts,
                                         backoff: Backoff(base: config.providers.retry.base, cap: config.providers.retry.cap),
-                                        lease: config.workers.visibilityTimeout)
+                                        lease: config.workers.visibilityTimeout, receiptTimeout: config.notifications.receiptTimeout)
         let links = UnsubscribeLinks(cipher: cipher, baseURL: config.publicURL)
         let concurrency: [Channel: Int] = [.sms: config.workers.smsConcurrency, .email: config.workers.emailConcurrency,
                                            .push: config.workers.pushConcurrency]
@@ -45,6 +46,7 @@ public enum WorkerSet {
         if roles.contains(.scheduler) {
             services.append(RetryScheduler(redis: redis, logger: logger.with("worker", "scheduler")))
             services.append(EventScheduler(redis: redis, logger: logger.with("worker", "event-scheduler")))
+            services.append(ReceiptExpiry(redis: redis, logger: logger.with("worker", "receipt-expiry")))
         }
         return services
     }

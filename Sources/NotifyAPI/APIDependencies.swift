@@ -13,9 +13,15 @@ public struct APIDependencies: Sendable {
     public let cipher: FieldCipher
     public let residents: NotifyConfiguration.Residents
     public let publishing: NotifyConfiguration.Publishing
+    public let notifications: NotifyConfiguration.Notifications
+    /// SMS providers, whose receipts /v1/receipts/{provider} takes.
+    public let smsProviders: [ProviderSettings]
+    /// How providers reach this API (Twilio signs receipts over it).
+    public let publicURL: String
 
     public init(redis: RedisClient, catalogue: EventCatalogue, templates: TemplateSet, verifier: IdentityVerifier,
-                cipher: FieldCipher, residents: NotifyConfiguration.Residents = .init(), publishing: NotifyConfiguration.Publishing = .init()) {
+                cipher: FieldCipher, residents: NotifyConfiguration.Residents = .init(), publishing: NotifyConfiguration.Publishing = .init(),
+                notifications: NotifyConfiguration.Notifications = .init(), smsProviders: [ProviderSettings] = [], publicURL: String = "") {
         self.redis = redis
         self.catalogue = catalogue
         self.templates = templates
@@ -23,6 +29,9 @@ public struct APIDependencies: Sendable {
         self.cipher = cipher
         self.residents = residents
         self.publishing = publishing
+        self.notifications = notifications
+        self.smsProviders = smsProviders
+        self.publicURL = publicURL
     }
 
     /// Loads the catalogue, templates and trusted identity keys named by `config`.
@@ -35,6 +44,7 @@ public struct APIDependencies: Sendable {
                                         clockSkew: config.identity.clockSkew)
         let cipher = try FieldCipher.load(key: config.security.encryptionKey, keyFile: config.encryptionKeyPath)
         return APIDependencies(redis: redis, catalogue: catalogue, templates: templates, verifier: verifier, cipher: cipher,
-                               residents: config.residents, publishing: config.publishing)
+                               residents: config.residents, publishing: config.publishing, notifications: config.notifications,
+                               smsProviders: config.providers.sms, publicURL: config.publicURL)
     }
 }

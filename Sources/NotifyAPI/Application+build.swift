@@ -13,7 +13,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<AppRequestContext> {
     let entity = router.group("v1").add(middleware: EntityAuthMiddleware(keys: EntityKeyStore(redis: deps.redis),
                                                                          limiter: RateLimiter(redis: deps.redis), limits: deps.publishing))
     let window = Int(deps.publishing.idempotencyWindow.components.seconds)
-    EventsController(events: EventStore(redis: deps.redis), idempotency: IdempotencyStore(redis: deps.redis, ttlSeconds: window),
+    EventsController(events: EventStore(redis: deps.redis, retention: deps.notifications.retention), idempotency: IdempotencyStore(redis: deps.redis, ttlSeconds: window),
                      catalogue: deps.catalogue, templates: deps.templates, limits: deps.publishing).register(on: entity)
     TemplatesController(catalogue: deps.catalogue, templates: deps.templates).register(on: entity)
     NotificationsController(notifications: NotificationStore(redis: deps.redis)).register(on: entity)
@@ -35,6 +35,9 @@ public func buildRouter(_ deps: APIDependencies) -> Router<AppRequestContext> {
     MyNotificationsController(redis: deps.redis, notifications: NotificationStore(redis: deps.redis)).register(on: me)
     TopicsController(topics: TopicStore(redis: deps.redis), contacts: contacts, catalogue: deps.catalogue).register(on: me)
     DevicesController(devices: DeviceStore(redis: deps.redis, cipher: deps.cipher), maxDevices: deps.residents.maxDevices).register(on: me)
+    ReceiptsController(providers: Dictionary(deps.smsProviders.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }),
+                       publicURL: deps.publicURL, replayWindow: deps.notifications.receiptReplayWindow, redis: deps.redis,
+                       index: ProviderMessageIndex(redis: deps.redis), outcomes: DeliveryOutcomes(redis: deps.redis)).register(on: router)
     UnsubscribeController(links: UnsubscribeLinks(cipher: deps.cipher, baseURL: ""), subscriptions: subscriptions, contacts: contacts,
                           catalogue: deps.catalogue).register(on: router)
     return router

@@ -62,16 +62,19 @@ struct EventsController {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<Shown> {
         let entity = try context.requireEntity()
         let id = context.parameters.get("id") ?? ""
-        guard let loaded = try await events.loadFields(id), loaded.event.entity == entity.entity else {
+        guard let fields = try await events.summary(id), fields["entity"] == entity.entity else {
             throw NotifyError.notFound("no event \(id.prefix(64))")
         }
-        let e = loaded.event
+        // Past the retention the body (data, recipients) is gone; the counts remain.
+        let e = try await events.loadFields(id)?.event
         let counts = ["queued", "sent", "delivered", "failed", "suppressed", "expired"].reduce(into: [String: Int]()) { acc, name in
-            acc[name] = loaded.fields["count:\(name)"].flatMap(Int.init) ?? 0
+            acc[name] = fields["count:\(name)"].flatMap(Int.init) ?? 0
         }
         // A topic's size is known only as fan-out walks it.
-        let recipients = e.recipients?.count ?? loaded.fields["recipients"].flatMap(Int.init) ?? 0
-        return JSONResponse(Shown(id: e.id, type: e.type, status: loaded.fields["status"] ?? "accepted", reference: e.reference, topic: e.topic,
-                                  sendAt: e.sendAt, recipients: recipients, counts: counts, createdAt: e.createdAt))
+        let recipients = e?.recipients?.count ?? fields["recipients"].flatMap(Int.init) ?? 0
+        let created = Date(timeIntervalSince1970: TimeInterval(fields["createdAt"].flatMap(Int.init) ?? 0))
+        return JSONResponse(Shown(id: id, type: fields["type"] ?? e?.type ?? "", status: fields["status"] ?? "accepted",
+                                  reference: fields["reference"], topic: e?.topic, sendAt: e?.sendAt, recipients: recipients, counts: counts,
+                                  createdAt: e?.createdAt ?? created))
     }
 }

@@ -113,6 +113,15 @@ extension NotifyConfiguration {
                                                                  range: .seconds(60) ... .seconds(30 * 86_400))
         try publishing.rejectUnknownKeys()
 
+        var notifications = try r.section("notifications")
+        c.notifications.retention = try notifications.duration("retention", default: c.notifications.retention,
+                                                               range: .seconds(3600) ... .seconds(3660 * 86_400))
+        c.notifications.receiptTimeout = try notifications.duration("receiptTimeout", default: c.notifications.receiptTimeout,
+                                                                    range: .seconds(10) ... .seconds(30 * 86_400))
+        c.notifications.receiptReplayWindow = try notifications.duration("receiptReplayWindow", default: c.notifications.receiptReplayWindow,
+                                                                         range: .seconds(10) ... .seconds(3600))
+        try notifications.rejectUnknownKeys()
+
         c.providers = try ProvidersConfiguration.read(try r.section("providers"))
 
         try r.rejectUnknownKeys()

@@ -89,8 +89,20 @@ public struct NotifyConfiguration: Sendable {
         public init() {}
     }
 
+    /// How long notifications are kept and watched.
+    public struct Notifications: Sendable {
+        /// Records and message bodies expire after this; events keep their counts.
+        public var retention: Duration = .seconds(7 * 86_400)
+        /// A `sent` notification with no receipt after this becomes `expired` (for providers that post receipts).
+        public var receiptTimeout: Duration = .seconds(86_400)
+        /// A signed receipt older (or newer) than this is refused as a possible replay.
+        public var receiptReplayWindow: Duration = .seconds(300)
+        public init() {}
+    }
+
     public var http = HTTP()
     public var publishing = Publishing()
+    public var notifications = Notifications()
     public var dataDir: String = "./data"
     public var redis = RedisSettings()
     public var cataloguePath: String = "Config/events.yaml"

@@ -13,9 +13,12 @@ public struct NotificationRecord: Sendable, Equatable {
     public var language: Language
     public var message: RenderedMessage?
     public var createdAt: Date
+    /// The entity's reference for the event, copied so status queries and callbacks need not read the event.
+    public var reference: String?
 
     public init(id: String, eventId: String, eventType: String, entity: String, cpr: CPR, channel: Channel,
-                status: NotificationStatus, attempts: Int = 0, language: Language, message: RenderedMessage?, createdAt: Date) {
+                status: NotificationStatus, attempts: Int = 0, language: Language, message: RenderedMessage?, createdAt: Date,
+                reference: String? = nil) {
         self.id = id
         self.eventId = eventId
         self.eventType = eventType
@@ -27,6 +30,7 @@ public struct NotificationRecord: Sendable, Equatable {
         self.language = language
         self.message = message
         self.createdAt = createdAt
+        self.reference = reference
     }
 }
 

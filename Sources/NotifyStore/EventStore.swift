@@ -7,10 +7,13 @@ public struct EventStore: Sendable {
     let redis: RedisClient
     /// The stream the fan-out workers read.
     public let stream: String
+    /// The event's data and recipients are deleted this long after publishing; its counts stay.
+    public let retention: Duration
 
-    public init(redis: RedisClient, stream: String = Keys.stream("events")) {
+    public init(redis: RedisClient, stream: String = Keys.stream("events"), retention: Duration = .seconds(7 * 86_400)) {
         self.redis = redis
         self.stream = stream
+        self.retention = retention
     }
 
     /// How many fan-out entries an event becomes: one per topic shard, so workers share a large topic.
@@ -22,11 +25,15 @@ public struct EventStore: Sendable {
         let key = Keys.event(event.id)
         let body = try JSONCoding.encoder.encode(event)
         let scheduled = event.sendAt.map { $0 > now } ?? false
-        let created = try await redis.send("HSETNX", key, "body", Array(body))
-        if created.int == 1 {
-            _ = try await redis.send("HSET", key, "status", scheduled ? "scheduled" : "accepted", "entity", event.entity,
-                                     "type", event.type, "createdAt", Int(event.createdAt.timeIntervalSince1970),
-                                     "parts", Self.parts(of: event))
+        let created = try await redis.send("SET", Keys.eventBody(event.id), Array(body), "NX", "EX", Int(retention.components.seconds))
+        if case .status = created {
+            var fields: [any RedisArgument] = ["status", scheduled ? "scheduled" : "accepted", "entity", event.entity, "type", event.type,
+                                               "createdAt", Int(event.createdAt.timeIntervalSince1970), "parts", Self.parts(of: event)]
+            if let reference = event.reference { fields += ["reference", reference] }
+            _ = try await redis.pipeline([
+                RedisCommand("HSET", [key] + fields),
+                RedisCommand("ZADD", Keys.entityEvents(event.entity), Int(event.createdAt.timeIntervalSince1970 * 1000), event.id),
+            ])
         }
         if scheduled, let at = event.sendAt {
             _ = try await redis.send("ZADD", Keys.scheduledEvents, "NX", Int(at.timeIntervalSince1970 * 1000), event.id)
@@ -54,14 +61,21 @@ public struct EventStore: Sendable {
         return (loaded.event, loaded.fields["status"] ?? "accepted", counts)
     }
 
-    /// The event and every field of its record (status, counts, cursors), or nil.
+    /// The event and every field of its record (status, counts, cursors), or nil (unknown, or past its retention).
     public func loadFields(_ id: String) async throws -> (event: Event, fields: [String: String])? {
         guard Digest.isID(id, prefix: "evt_") else { return nil }
-        let f = try await redis.send("HGETALL", Keys.event(id)).hash
-        guard let body = f["body"] else { return nil }
-        do { return (try JSONCoding.decoder.decode(Event.self, from: Data(body.utf8)), f) } catch {
-            throw StoreError.corrupt(Keys.event(id), "\(error)")
+        let replies = try await redis.pipeline([RedisCommand("GET", Keys.eventBody(id)), RedisCommand("HGETALL", Keys.event(id))])
+        guard let body = replies[0].bytes else { return nil }
+        do { return (try JSONCoding.decoder.decode(Event.self, from: Data(body)), replies[1].hash) } catch {
+            throw StoreError.corrupt(Keys.eventBody(id), "\(error)")
         }
+    }
+
+    /// The event's record (status, counts, type, entity, reference) without its body, which may be past its retention.
+    public func summary(_ id: String) async throws -> [String: String]? {
+        guard Digest.isID(id, prefix: "evt_") else { return nil }
+        let f = try await redis.send("HGETALL", Keys.event(id)).hash
+        return f["entity"] == nil ? nil : f
     }
 
     /// Marks the event's status when fan-out cannot proceed (`failed`).

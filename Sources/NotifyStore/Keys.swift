@@ -27,8 +27,16 @@ public enum Keys {
     /// Shards spread a large topic over a cluster's nodes and let fan-out workers share it.
     public static func topicMembers(_ topic: String, shard: Int) -> String { "nm:{t:\(topic):\(shard)}" }
 
-    /// An event record (body, status, counts, fan-out cursors).
+    /// An event record (status, counts, fan-out cursors); kept after retention so the counts remain.
     public static func event(_ id: String) -> String { "nm:{e:\(id)}" }
+    /// The event as published (its data and recipients); expires with the retention.
+    public static func eventBody(_ id: String) -> String { "nm:{e:\(id)}:body" }
+    /// An event's notification ids (score 0, walked in id order so pages never skip or repeat).
+    public static func eventNotifications(_ id: String) -> String { "nm:{e:\(id)}:notifications" }
+    /// An entity's event ids, scored by creation time in ms.
+    public static func entityEvents(_ entity: String) -> String { "nm:{en:\(entity)}:events" }
+    /// An entity's status callback: URL, sealed secret, state.
+    public static func callback(_ entity: String) -> String { "nm:{en:\(entity)}:callback" }
 
     /// An idempotency reservation for one entity and Idempotency-Key.
     public static func idempotency(entity: String, keyHash: String) -> String { "nm:{i:\(entity):\(keyHash)}" }
@@ -50,6 +58,10 @@ public enum Keys {
 
     /// A token bucket (providers' send rates, entity keys' request rates).
     public static func rateLimit(_ name: String) -> String { "nm:{rl:\(name)}" }
+    /// Sent notifications waiting for a receipt, scored by when they expire; 16 shards by the id's first hex digit.
+    public static func awaitingReceipt(shard: Int) -> String { "nm:{x:\(shard)}" }
+    /// A receipt signature already seen (replays inside the window are ignored).
+    public static func receiptSeen(provider: String, signatureHash: String) -> String { "nm:{rr:\(provider):\(signatureHash)}" }
     /// The notification a provider's message id belongs to, for delivery receipts.
     public static func providerMessage(provider: String, messageId: String) -> String { "nm:{pm:\(provider):\(messageId)}" }
 }

@@ -2,15 +2,18 @@ import Redis
 
 /// Lua scripts over one notification's keys (record and timeline share a hash tag).
 enum NotificationScripts {
-    /// Creates the record unless it exists. KEYS: record, timeline. ARGV: timeline entry, then field/value pairs.
+    /// Creates the record unless it exists, both keys expiring after the retention.
+    /// KEYS: record, timeline. ARGV: timeline entry, retention in seconds, then field/value pairs.
     /// Returns {created 0/1, status, enqueued, initial status}.
     static let create = RedisScript("""
     if redis.call('EXISTS', KEYS[1]) == 1 then
       local f = redis.call('HMGET', KEYS[1], 'status', 'enqueued', 'initial')
       return {0, f[1], f[2] or '', f[3] or f[1]}
     end
-    redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+    redis.call('HSET', KEYS[1], unpack(ARGV, 3))
     redis.call('RPUSH', KEYS[2], ARGV[1])
+    redis.call('EXPIRE', KEYS[1], ARGV[2])
+    redis.call('EXPIRE', KEYS[2], ARGV[2])
     local s = redis.call('HGET', KEYS[1], 'status')
     return {1, s, '', s}
     """)

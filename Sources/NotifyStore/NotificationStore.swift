@@ -5,8 +5,13 @@ import Redis
 /// Notification records, their timelines, and their status moves (enforced by NotificationStatus).
 public struct NotificationStore: Sendable {
     let redis: RedisClient
+    /// Records and timelines are deleted this long after creation.
+    public let retention: Duration
 
-    public init(redis: RedisClient) { self.redis = redis }
+    public init(redis: RedisClient, retention: Duration = .seconds(7 * 86_400)) {
+        self.redis = redis
+        self.retention = retention
+    }
 
     /// What `create` found for one notification.
     public struct Creation: Sendable, Equatable {
@@ -23,7 +28,7 @@ public struct NotificationStore: Sendable {
     public func create(_ notifications: [NotificationRecord], detail: (NotificationRecord) -> String) async throws -> [Creation] {
         let calls = try notifications.map { n -> (keys: [String], args: [any RedisArgument]) in
             let entry = try Self.entry(TimelineEntry(at: n.createdAt, status: n.status, detail: detail(n)))
-            return ([Keys.notification(n.id), Keys.timeline(n.id)], [entry] + Self.fields(n))
+            return ([Keys.notification(n.id), Keys.timeline(n.id)], [entry, Int(retention.components.seconds)] + Self.fields(n))
         }
         let replies = try await redis.evalshaPipeline(NotificationScripts.create, calls: calls)
         return try zip(notifications, replies).map { n, reply in
@@ -88,6 +93,7 @@ public struct NotificationStore: Sendable {
             "channel", n.channel.rawValue, "status", n.status.rawValue, "initial", n.status.rawValue, "attempts", n.attempts,
             "language", n.language.rawValue, "createdAt", Int(n.createdAt.timeIntervalSince1970),
         ]
+        if let r = n.reference { f += ["reference", r] }
         if let m = n.message {
             f += ["body", m.body]
             if let s = m.subject { f += ["subject", s] }
@@ -106,7 +112,7 @@ public struct NotificationStore: Sendable {
             id: id, eventId: eventId, eventType: eventType, entity: entity, cpr: cpr, channel: channel, status: status,
             attempts: f["attempts"].flatMap(Int.init) ?? 0,
             language: f["language"].flatMap(Language.init(rawValue:)) ?? .ar, message: message,
-            createdAt: Date(timeIntervalSince1970: TimeInterval(f["createdAt"].flatMap(Int.init) ?? 0))
+            createdAt: Date(timeIntervalSince1970: TimeInterval(f["createdAt"].flatMap(Int.init) ?? 0)), reference: f["reference"]
         )
     }
 

@@ -15,8 +15,9 @@ enum EmbeddedSimulator {
         let base = "http://127.0.0.1:\(config.providers.simulator.port)"
         var providers = config.providers
         providers.sms = [ProviderSettings(name: "sim-gateway", kind: .gateway, options: [
-            // No callbackURL until the API takes receipts (/v1/receipts): the simulator would retry each one against a 404.
             "url": "\(base)/sms/v1/messages", "apiKey": sim.credentials.gateway.apiKey, "sender": "NotifyMe",
+            // Signed delivery receipts come back to this API, as a real gateway's would.
+            "callbackURL": "\(config.publicURL)/v1/receipts/sim-gateway", "webhookSecret": sim.credentials.gateway.webhookSecret,
         ])]
         providers.push = pushProviders(sim: sim, base: base, directory: directory, config: config)
         return (sim, providers)

@@ -121,7 +121,7 @@ struct APITests {
             try await client.execute(uri: "/v1/events", method: .post, headers: Req.headers(key, idempotencyKey: "abc"), body: Req.body(other)) { r in
                 #expect(r.status == .unprocessableContent)
             }
-            #expect(try await keyCount(env, "nm:{e:*") == 1)
+            #expect(try await keyCount(env, "nm:{e:*}") == 1)
         }
     }
 

@@ -57,7 +57,7 @@ struct DeliveryKit {
                     "document": "passport", "expiryDate": "2026-12-24"].mapValues { JSONValue.string($0) }
         let event = Event(id: Digest.randomID(prefix: "evt_"), type: type, entity: "traffic", recipients: [cpr], data: data,
                           priority: .normal, createdAt: Date())
-        _ = try await env.redis.send("HSET", Keys.event(event.id), "body", String(decoding: try JSONCoding.encoder.encode(event), as: UTF8.self))
+        try await EventStore(redis: env.redis).publish(event)
         let message = try env.deps.templates.render(eventType: type, language: .en, channel: channel, data: data)
         let n = NotificationRecord(id: Digest.notificationID(eventId: event.id, cpr: cpr), eventId: event.id, eventType: type,
                                    entity: "traffic", cpr: cpr, channel: channel, status: .queued, language: .en, message: message, createdAt: Date())

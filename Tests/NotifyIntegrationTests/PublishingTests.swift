@@ -79,7 +79,7 @@ struct PublishingTests {
             #expect((json["detail"] as? String ?? "").isEmpty == false)
             let (ok, _) = try await Self.post(client, key, #"{"type":"emergency.alert","recipients":["880101234"],\#(Self.alertData)}"#)
             #expect(ok == .accepted)
-            #expect(try await env.redis.send("KEYS", "nm:{e:*").array?.count == 1)
+            #expect(try await env.redis.send("KEYS", "nm:{e:*}").array?.count == 1)
         }
     }
 

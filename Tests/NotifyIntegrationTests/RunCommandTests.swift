@@ -91,6 +91,16 @@ struct RunCommandTests {
         let me = try await http("GET", "\(base)/v1/me", token: trimmedToken, body: nil)
         #expect(me.bodyString.contains(#""sms":true"#), "\(me.bodyString)")
 
+        // The simulator posts its signed delivery receipt back to the API: the SMS ends `delivered`.
+        var smsStatus = ""
+        for _ in 0..<50 where smsStatus != "delivered" {
+            let mine = try await http("GET", "\(base)/v1/me/notifications", token: trimmedToken, body: nil)
+            let items = ((try? JSONSerialization.jsonObject(with: Data(mine.body))) as? [String: Any])?["items"] as? [[String: Any]] ?? []
+            smsStatus = items.first { $0["channel"] as? String == "sms" }?["status"] as? String ?? ""
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(smsStatus == "delivered", "\(run.output)")
+
         let pub = try await http("POST", "\(base)/v1/events", token: trimmedKey, body: Req.expiryEvent)
         #expect(pub.status == 202, "\(pub.bodyString)")
         let mail = try #require(try await waitForMail(in: outbox, subject: "Your passport expires on 2026-12-24"), "no email in the outbox:\n\(run.output)")

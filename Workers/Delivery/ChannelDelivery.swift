@@ -64,22 +64,25 @@ struct ChannelDelivery: Sendable {
         let detail = alreadyAccepted.isEmpty ? "sending" : "sending (accepted earlier: \(alreadyAccepted.count) of \(targets.count))"
         guard case .moved = try await stores.notifications.move(n.id, to: .sending, detail: detail, countAttempt: !pending.isEmpty,
                                                                 fields: lease) else { return }
-        var accepted: [(target: DeliveryTarget, provider: String, messageId: String)] = alreadyAccepted.compactMap { t in
+        var accepted: [(target: DeliveryTarget, provider: String, messageId: String, receipts: Bool)] = alreadyAccepted.compactMap { t in
             let parts = (fields["sent:\(t.key)"] ?? "").split(separator: " ", maxSplits: 1).map(String.init)
-            return parts.count == 2 ? (t, parts[0], parts[1]) : nil
+            return parts.count == 2 ? (t, parts[0], parts[1], t.pool.postsReceipts(parts[0])) : nil
         }
         var failures: [(target: DeliveryTarget, error: ProviderError)] = []
         for target in pending {
             switch try await attempt(n, target: target) {
-            case .success(let a): accepted.append((target, a.provider, a.messageId))
+            case .success(let a): accepted.append((target, a.provider, a.messageId, target.pool.postsReceipts(a.provider)))
             case .failure(let e): failures.append((target, e))
             }
         }
         try await prune(n, failures)
         if let first = accepted.first {
             let extra = accepted.count > 1 ? " and \(accepted.count - 1) more" : ""
+            // Wait for the receipt before the outcome counts as unknown; watched first, so a fast receipt finds nothing left to do.
+            if first.receipts { try await stores.receipts.watch(n.id, until: Date().addingTimeInterval(ProviderHealth.seconds(settings.receiptTimeout))) }
             try await finish(n, .sent, detail: "accepted by \(first.provider) (\(first.messageId))\(extra)",
                              fields: ["provider": first.provider, "providerMessageId": first.messageId])
+            if first.receipts { try await stores.outcomes.applyHeld(n.id) }
             logger.info("\(channel.rawValue) sent", metadata: ["notification": "\(n.id)", "provider": "\(first.provider)"])
             return
         }

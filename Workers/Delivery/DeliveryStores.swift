@@ -12,6 +12,8 @@ struct DeliveryStores: Sendable {
     let limiter: RateLimiter
     let deadLetters: DeadLetterStore
     let messageIndex: ProviderMessageIndex
+    let receipts: ReceiptWatch
+    let outcomes: DeliveryOutcomes
     let delayed: [Channel: DelayedQueue]
     let queues: [Channel: WorkQueue]
 
@@ -24,6 +26,8 @@ struct DeliveryStores: Sendable {
         limiter = RateLimiter(redis: redis)
         deadLetters = DeadLetterStore(redis: redis)
         messageIndex = ProviderMessageIndex(redis: redis)
+        receipts = ReceiptWatch(redis: redis)
+        outcomes = DeliveryOutcomes(redis: redis)
         delayed = Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0, DelayedQueue(redis: redis, queue: $0.rawValue)) })
         queues = Dictionary(uniqueKeysWithValues: Channel.allCases.map {
             ($0, WorkQueue(redis: redis, stream: Keys.stream($0.rawValue), group: $0.rawValue))

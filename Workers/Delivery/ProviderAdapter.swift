@@ -14,3 +14,9 @@ public protocol ProviderAdapter: Sendable {
     /// any other error is treated as transient.
     func send(_ message: OutboundMessage) async throws -> ProviderAcceptance
 }
+
+extension ProviderAdapter {
+    /// Whether the provider posts a delivery receipt for each accepted message (to /v1/receipts/<name>);
+    /// only then does a `sent` notification wait for one, and expire without it.
+    public var postsReceipts: Bool { false }
+}

@@ -63,6 +63,11 @@ public final class ProviderPool: Sendable {
     }
 
     /// Whether `name` has tripped and lost its share.
+    /// Whether the member named `name` posts delivery receipts.
+    public func postsReceipts(_ name: String) -> Bool {
+        members.first { $0.name == name }?.adapter.postsReceipts ?? false
+    }
+
     public func isTripped(_ name: String) -> Bool {
         guard let i = members.firstIndex(where: { $0.name == name }) else { return false }
         return health.withLock { $0[i].isTripped }

@@ -87,7 +87,10 @@ struct FanoutPlanner: Sendable {
         try await notifications.markEnqueued(toQueue.map(\.record.id))
 
         let score = Int(now.timeIntervalSince1970 * 1000)
-        let index = plans.filter(\.resident).map { RedisCommand("ZADD", Keys.residentNotifications($0.record.cpr), "NX", score, $0.record.id) }
+        var index = plans.filter(\.resident).map { RedisCommand("ZADD", Keys.residentNotifications($0.record.cpr), "NX", score, $0.record.id) }
+        // The event's own index, for the entity's status queries: one command for the whole batch, kept as long as the records.
+        index.append(RedisCommand("ZADD", [Keys.eventNotifications(event.id), "NX"] + plans.flatMap { [0, $0.record.id] as [any RedisArgument] }))
+        index.append(RedisCommand("EXPIRE", Keys.eventNotifications(event.id), Int(notifications.retention.components.seconds) + 86_400))
         _ = try await redis.pipeline(index)
         return created.map(\.initial)
     }
@@ -98,7 +101,7 @@ struct FanoutPlanner: Sendable {
         let id = Digest.notificationID(eventId: event.id, cpr: cpr)
         func make(_ status: NotificationStatus, _ channel: Channel, _ language: Language, _ message: RenderedMessage?) -> NotificationRecord {
             NotificationRecord(id: id, eventId: event.id, eventType: event.type, entity: event.entity, cpr: cpr, channel: channel,
-                               status: status, language: language, message: message, createdAt: now)
+                               status: status, language: language, message: message, createdAt: now, reference: event.reference)
         }
         let contact: Contact
         switch lookup {
@@ -133,10 +136,10 @@ struct FanoutPlanner: Sendable {
 extension FanoutPlanner {
     /// A planner over the standard stores and streams.
     init(redis: RedisClient, contacts: ContactStore, devices: DeviceStore, catalogue: EventCatalogue, templates: TemplateSet,
-         batchSize: Int, logger: Logger) {
+         batchSize: Int, retention: Duration = .seconds(7 * 86_400), logger: Logger) {
         self.init(
             catalogue: catalogue, templates: templates, contacts: contacts, subscriptions: SubscriptionStore(redis: redis), devices: devices,
-            notifications: NotificationStore(redis: redis), events: EventStore(redis: redis), topics: TopicStore(redis: redis),
+            notifications: NotificationStore(redis: redis, retention: retention), events: EventStore(redis: redis, retention: retention), topics: TopicStore(redis: redis),
             channelQueues: Dictionary(uniqueKeysWithValues: Channel.allCases.map {
                 ($0, WorkQueue(redis: redis, stream: Keys.stream($0.rawValue), group: $0.rawValue))
             }),

@@ -17,7 +17,7 @@ public struct FanoutWorker: Service {
     let logger: Logger
 
     public init(redis: RedisClient, contacts: ContactStore, devices: DeviceStore, catalogue: EventCatalogue, templates: TemplateSet, consumerName: String,
-                batchSize: Int, visibilityTimeout: Duration, logger: Logger) {
+                batchSize: Int, visibilityTimeout: Duration, retention: Duration = .seconds(7 * 86_400), logger: Logger) {
         let events = EventStore(redis: redis)
         self.events = events
         self.logger = logger
@@ -26,7 +26,7 @@ public struct FanoutWorker: Service {
             consumer: consumerName, batchSize: 4, visibilityTimeout: visibilityTimeout, logger: logger
         )
         self.planner = FanoutPlanner(redis: redis, contacts: contacts, devices: devices, catalogue: catalogue, templates: templates,
-                                     batchSize: batchSize, logger: logger)
+                                     batchSize: batchSize, retention: retention, logger: logger)
     }
 
     public func run() async throws {

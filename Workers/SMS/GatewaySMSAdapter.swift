@@ -34,6 +34,7 @@ public struct GatewaySMSAdapter: ProviderAdapter {
     }
 
     public var name: String { configuration.name }
+    public var postsReceipts: Bool { !configuration.callbackURL.isEmpty }
 
     public func send(_ message: OutboundMessage) async throws -> ProviderAcceptance {
         var body: [String: String] = ["to": message.to, "from": configuration.sender, "text": message.body, "reference": message.notificationId]

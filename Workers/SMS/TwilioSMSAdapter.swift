@@ -41,6 +41,7 @@ public struct TwilioSMSAdapter: ProviderAdapter {
     }
 
     public var name: String { configuration.name }
+    public var postsReceipts: Bool { !configuration.statusCallback.isEmpty }
 
     public func send(_ message: OutboundMessage) async throws -> ProviderAcceptance {
         var form: [(String, String)] = [("To", message.to), ("Body", message.body)]

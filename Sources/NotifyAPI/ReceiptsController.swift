@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import NotifyConfig
+import NotifyCore
+import NotifyStore
+import Redis
+
+/// POST /v1/receipts/{provider}: signed delivery receipts from SMS providers.
+struct ReceiptsController {
+    /// Receipt-posting providers by name.
+    let providers: [String: ProviderSettings]
+    let publicURL: String
+    let replayWindow: Duration
+    let redis: RedisClient
+    let index: ProviderMessageIndex
+    let outcomes: DeliveryOutcomes
+
+    func register(on router: Router<AppRequestContext>) {
+        router.post("v1/receipts/:provider", use: receive)
+    }
+
+    @Sendable func receive(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = context.parameters.get("provider") ?? ""
+        guard let provider = providers[name] else { throw NotifyError.notFound("no provider '\(name.prefix(64))' posts receipts here") }
+        let bytes: [UInt8]
+        do { bytes = Array(buffer: try await request.body.collect(upTo: 64 << 10)) } catch {
+            throw NotifyError.tooLarge("body", "must be at most 64 KiB")
+        }
+        // A replay already seen, or an intermediate status such as "sent": accepted, nothing to record.
+        guard let receipt = try await verified(provider, request: request, body: bytes), let outcome = receipt.outcome else {
+            return Response(status: .noContent)
+        }
+        guard let id = try await index.notification(provider: name, messageId: receipt.messageId) else {
+            context.logger.info("receipt for an unknown message", metadata: ["provider": "\(name)", "messageId": "\(receipt.messageId.prefix(64))"])
+            return Response(status: .noContent)
+        }
+        let result = try await outcomes.record(id, outcome, detail: receipt.detail)
+        context.logger.info("receipt", metadata: ["provider": "\(name)", "notification": "\(id)", "status": "\(outcome.rawValue)",
+                                                  "result": "\(result)"])
+        return Response(status: .noContent)
+    }
+
+    /// The receipt if its signature verifies (nil for a replay already seen); 401 otherwise, 422 when unreadable.
+    private func verified(_ provider: ProviderSettings, request: Request, body: [UInt8]) async throws -> ProviderReceipt? {
+        switch provider.kind {
+        case .gateway:
+            let header = request.headers[.gatewaySignature] ?? ""
+            guard ReceiptSignature.gatewayValid(header: header, body: body, secret: provider["webhookSecret"], now: Date(), window: replayWindow) else {
+                throw NotifyError.unauthorized("the receipt's X-Gateway-Signature does not verify")
+            }
+            // The same signed receipt again inside the window: a replay, answered but not applied twice.
+            let seen = try await redis.send("SET", Keys.receiptSeen(provider: provider.name, signatureHash: Digest.sha256Hex(header)), "1",
+                                            "NX", "EX", Int(replayWindow.components.seconds) * 2 + 60)
+            guard case .status = seen else { return nil }
+            guard let receipt = ProviderReceipt.gateway(body) else { throw NotifyError.invalid("body", "is not a gateway receipt") }
+            return receipt
+        case .twilio:
+            let parameters = FormBody.parse(body)
+            let url = provider["statusCallback"].isEmpty ? "\(publicURL)/v1/receipts/\(provider.name)" : provider["statusCallback"]
+            guard ReceiptSignature.twilioValid(header: request.headers[.twilioSignature] ?? "", url: url, parameters: parameters,
+                                               authToken: provider["authToken"]) else {
+                throw NotifyError.unauthorized("the receipt's X-Twilio-Signature does not verify")
+            }
+            guard let receipt = ProviderReceipt.twilio(parameters) else { throw NotifyError.invalid("body", "is not a Twilio status callback") }
+            return receipt
+        default:
+            throw NotifyError.notFound("provider '\(provider.name)' does not post receipts")
+        }
+    }
+}

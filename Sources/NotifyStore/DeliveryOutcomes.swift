@@ -1,0 +1,61 @@
+import Foundation
+import NotifyCore
+import Redis
+
+/// What happened after `sent`: a provider's receipt (delivered or failed) or the wait running out (expired).
+/// The state machine decides: a late or repeated receipt that would move a notification backwards changes nothing.
+public struct DeliveryOutcomes: Sendable {
+    let redis: RedisClient
+    let notifications: NotificationStore
+    let events: EventStore
+    let watch: ReceiptWatch
+    let deadLetters: DeadLetterStore
+
+    public init(redis: RedisClient) {
+        self.redis = redis
+        notifications = NotificationStore(redis: redis)
+        events = EventStore(redis: redis)
+        watch = ReceiptWatch(redis: redis)
+        deadLetters = DeadLetterStore(redis: redis)
+    }
+
+    public enum Result: Sendable, Equatable {
+        case applied(from: NotificationStatus)
+        /// Not a forward move from the current status (a duplicate, or out of order).
+        case ignored(current: NotificationStatus)
+        /// Arrived before the worker recorded `sent`: kept on the record and applied when it does.
+        case held
+        case unknown
+    }
+
+    /// Records `status` (delivered, failed or expired) for notification `id`.
+    @discardableResult
+    public func record(_ id: String, _ status: NotificationStatus, detail: String, now: Date = Date()) async throws -> Result {
+        guard let n = try await notifications.load(id)?.notification else { return .unknown }
+        switch try await notifications.move(id, to: status, detail: detail, now: now) {
+        case .missing: return .unknown
+        case .refused(let current) where status != .expired && (current == .sending || current == .queued):
+            _ = try await redis.send("HSET", Keys.notification(id), "pendingReceipt", "\(status.rawValue) \(detail)")
+            return .held
+        case .refused(let current):
+            return .ignored(current: current)
+        case .moved(let from):
+            try await events.count(n.eventId, moves: [(from: from, to: status)])
+            try await watch.settle(id)
+            if status == .failed {
+                let history = try await notifications.load(id)?.timeline ?? []
+                try await deadLetters.add(DeadLetter(notificationId: id, channel: n.channel, eventId: n.eventId, eventType: n.eventType,
+                                                     entity: n.entity, attempts: n.attempts, lastError: detail, failedAt: now, history: history))
+            }
+            return .applied(from: from)
+        }
+    }
+
+    /// Applies a receipt that came while the send was still being recorded; call once the notification is `sent`.
+    public func applyHeld(_ id: String) async throws {
+        guard let held = try await redis.send("HGET", Keys.notification(id), "pendingReceipt").string else { return }
+        let parts = held.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let status = NotificationStatus(rawValue: parts[0]) else { return }
+        _ = try await record(id, status, detail: parts.count > 1 ? parts[1] : status.rawValue)
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Redis
+
+/// Sent notifications whose provider will post a receipt, by when the wait ends: what the expiry
+/// sweep turns into `expired` when no receipt came.
+public struct ReceiptWatch: Sendable {
+    public static let shards = 16
+    let redis: RedisClient
+
+    public init(redis: RedisClient) { self.redis = redis }
+
+    static func shard(of id: String) -> Int {
+        // Ids are `ntf_` plus hex: the first digit spreads them evenly.
+        id.utf8.dropFirst(4).first.flatMap { Int(String(UnicodeScalar($0)), radix: 16) } ?? 0
+    }
+
+    public func watch(_ id: String, until: Date) async throws {
+        _ = try await redis.send("ZADD", Keys.awaitingReceipt(shard: Self.shard(of: id)), Int(until.timeIntervalSince1970 * 1000), id)
+    }
+
+    /// A receipt (or expiry) settled it.
+    public func settle(_ id: String) async throws {
+        _ = try await redis.send("ZREM", Keys.awaitingReceipt(shard: Self.shard(of: id)), id)
+    }
+
+    /// Ids whose wait ended by `now`, from one shard.
+    public func due(shard: Int, now: Date = Date(), limit: Int = 500) async throws -> [String] {
+        let reply = try await redis.send("ZRANGEBYSCORE", Keys.awaitingReceipt(shard: shard), "-inf", Int(now.timeIntervalSince1970 * 1000),
+                                         "LIMIT", 0, limit)
+        return (reply.array ?? []).compactMap(\.string)
+    }
+
+    /// How many are waiting, for tests and metrics.
+    public func count() async throws -> Int {
+        let replies = try await redis.pipeline((0..<Self.shards).map { RedisCommand("ZCARD", Keys.awaitingReceipt(shard: $0)) })
+        return replies.reduce(0) { $0 + ($1.int ?? 0) }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HTTPTypes
+import NotifyAPI
+import NotifyConfig
+import NotifyCore
+import NotifyStore
+import Testing
+@testable import NotifyWorkers
+@testable import ProviderSim
+
+/// POST /v1/receipts/{provider}: signatures as each provider signs, the state machine deciding what moves.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct ReceiptsTests {
+    static let secret = "gw-webhook-secret"
+    static let token = "twilio-auth-token"
+    static let callback = "https://notify.example.bh/v1/receipts/tw"
+
+    /// An app whose SMS providers are a gateway and Twilio with known secrets, and a kit to make sent notifications.
+    func withApp(_ body: @escaping @Sendable (DeliveryKit, any TestClientProtocol) async throws -> Void) async throws {
+        let env = try await TestEnvironment(yaml: """
+            providers:
+              sms:
+                - {name: gw, type: gateway, url: "http://127.0.0.1:9/sms", apiKey: k, webhookSecret: \(Self.secret)}
+                - {name: tw, type: twilio, accountSid: AC1, authToken: \(Self.token), statusCallback: "\(Self.callback)"}
+            """)
+        defer { env.stop() }
+        try await Application(router: buildRouter(env.deps)).test(.router) { client in try await body(DeliveryKit(env: env), client) }
+    }
+
+    /// A notification accepted by `provider` as `messageId`, now `sent` and waiting for its receipt.
+    static func sent(_ kit: DeliveryKit, provider: String, messageId: String) async throws -> NotificationRecord {
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        _ = try await kit.notifications.move(n.id, to: .sending, detail: "sending")
+        _ = try await kit.notifications.move(n.id, to: .sent, detail: "accepted")
+        try await EventStore(redis: kit.env.redis).count(n.eventId, moves: [(from: .queued, to: .sent)])
+        try await ProviderMessageIndex(redis: kit.env.redis).record(provider: provider, messageId: messageId, notificationId: n.id)
+        try await ReceiptWatch(redis: kit.env.redis).watch(n.id, until: Date().addingTimeInterval(3600))
+        return n
+    }
+
+    static func gateway(_ client: any TestClientProtocol, id: String, status: String, at: Int = Int(Date().timeIntervalSince1970),
+                        secret: String = secret, signature: String? = nil) async throws -> HTTPResponse.Status {
+        let body = Array(#"{"id":"\#(id)","status":"\#(status)","error":\#(status == "failed" ? "\"unknown_subscriber\"" : "null")}"#.utf8)
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers[HTTPField.Name("X-Gateway-Signature")!] = signature ?? ReceiptSignature.gateway(secret: secret, timestamp: at, body: body)
+        return try await client.execute(uri: "/v1/receipts/gw", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { $0.status }
+    }
+
+    static func twilio(_ client: any TestClientProtocol, sid: String, status: String, token: String = token) async throws -> HTTPResponse.Status {
+        var parameters: [(name: String, value: String)] = [("AccountSid", "AC1"), ("MessageSid", sid), ("MessageStatus", status)]
+        if status == "undelivered" { parameters.append(("ErrorCode", "30003")) }
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        headers[HTTPField.Name("X-Twilio-Signature")!] = ReceiptSignature.twilio(authToken: token, url: callback, parameters: parameters)
+        let body = ByteBuffer(string: ProviderSim.FormEncoding.encode(parameters))
+        return try await client.execute(uri: "/v1/receipts/tw", method: .post, headers: headers, body: body) { $0.status }
+    }
+
+    @Test func forgedAndStaleGatewayReceiptsAre401AndChangeNothing() async throws {
+        try await withApp { kit, client in
+            let n = try await Self.sent(kit, provider: "gw", messageId: "gw-1")
+            #expect(try await Self.gateway(client, id: "gw-1", status: "delivered", signature: "") == .unauthorized)
+            #expect(try await Self.gateway(client, id: "gw-1", status: "delivered", secret: "guessed") == .unauthorized)
+            #expect(try await Self.gateway(client, id: "gw-1", status: "delivered", at: Int(Date().timeIntervalSince1970) - 3600) == .unauthorized)
+            #expect(try await Self.gateway(client, id: "gw-1", status: "delivered", at: Int(Date().timeIntervalSince1970) + 3600) == .unauthorized)
+            #expect(try await kit.status(n.id) == .sent)
+        }
+    }
+
+    @Test func deliveredCountsOnceAndLateOrRepeatedReceiptsAreIgnored() async throws {
+        try await withApp { kit, client in
+            let n = try await Self.sent(kit, provider: "gw", messageId: "gw-2")
+            let at = Int(Date().timeIntervalSince1970)
+            #expect(try await Self.gateway(client, id: "gw-2", status: "delivered", at: at) == .noContent)
+            #expect(try await kit.status(n.id) == .delivered)
+            // The very same signed receipt again (a replay), then a contradicting later one: nothing moves.
+            #expect(try await Self.gateway(client, id: "gw-2", status: "delivered", at: at) == .noContent)
+            #expect(try await Self.gateway(client, id: "gw-2", status: "failed", at: at + 1) == .noContent)
+            let loaded = try #require(try await kit.notifications.load(n.id))
+            #expect(loaded.notification.status == .delivered)
+            #expect(loaded.timeline.map(\.status) == [.queued, .sending, .sent, .delivered])
+            let counts = try #require(try await EventStore(redis: kit.env.redis).load(n.eventId)).counts
+            #expect(counts[.delivered] == 1 && counts[.sent] == 0 && counts[.failed] == 0)
+            #expect(try await ReceiptWatch(redis: kit.env.redis).count() == 0)
+            // A receipt for a message NotifyMe never sent is accepted and logged.
+            #expect(try await Self.gateway(client, id: "gw-unknown", status: "delivered") == .noContent)
+        }
+    }
+
+    @Test func twilioReceiptsVerifyOverTheCallbackURL() async throws {
+        try await withApp { kit, client in
+            let n = try await Self.sent(kit, provider: "tw", messageId: "SM1")
+            #expect(try await Self.twilio(client, sid: "SM1", status: "undelivered", token: "wrong") == .unauthorized)
+            #expect(try await Self.twilio(client, sid: "SM1", status: "sent") == .noContent)
+            #expect(try await kit.status(n.id) == .sent)
+            #expect(try await Self.twilio(client, sid: "SM1", status: "undelivered") == .noContent)
+            #expect(try await kit.status(n.id) == .failed)
+            let dead = try await DeadLetterStore(redis: kit.env.redis).list(.sms, count: 10)
+            #expect(dead.map(\.letter.notificationId) == [n.id])
+            #expect(dead.first?.letter.lastError.contains("30003") == true)
+            // A late "delivered" cannot undo a failure.
+            #expect(try await Self.twilio(client, sid: "SM1", status: "delivered") == .noContent)
+            #expect(try await kit.status(n.id) == .failed)
+        }
+    }
+
+    @Test func aReceiptBeforeTheSendIsRecordedIsHeldThenApplied() async throws {
+        try await withApp { kit, client in
+            let n = try await kit.queued(try await kit.resident(), channel: .sms)
+            _ = try await kit.notifications.move(n.id, to: .sending, detail: "sending")
+            try await ProviderMessageIndex(redis: kit.env.redis).record(provider: "gw", messageId: "gw-3", notificationId: n.id)
+            #expect(try await Self.gateway(client, id: "gw-3", status: "delivered") == .noContent)
+            #expect(try await kit.status(n.id) == .sending)
+            _ = try await kit.notifications.move(n.id, to: .sent, detail: "accepted")
+            try await DeliveryOutcomes(redis: kit.env.redis).applyHeld(n.id)
+            #expect(try await kit.status(n.id) == .delivered)
+        }
+    }
+
+    @Test func sentWithoutAReceiptExpiresAndALateReceiptStillCounts() async throws {
+        try await withApp { kit, client in
+            let n = try await Self.sent(kit, provider: "gw", messageId: "gw-4")
+            let expiry = ReceiptExpiry(redis: kit.env.redis, logger: kit.env.logger)
+            #expect(try await expiry.sweep() == 0)
+            #expect(try await expiry.sweep(now: Date().addingTimeInterval(3601)) == 1)
+            #expect(try await kit.status(n.id) == .expired)
+            #expect(try await EventStore(redis: kit.env.redis).load(n.eventId)?.counts[.expired] == 1)
+            #expect(try await Self.gateway(client, id: "gw-4", status: "delivered") == .noContent)
+            #expect(try await kit.status(n.id) == .delivered)
+            let counts = try #require(try await EventStore(redis: kit.env.redis).load(n.eventId)).counts
+            #expect(counts[.expired] == 0 && counts[.delivered] == 1)
+        }
+    }
+}
