@@ -3,11 +3,14 @@ import Hummingbird
 import NotifyCore
 import NotifyStore
 
-/// GET /v1/notifications/{id}, scoped to the calling entity.
+/// GET /v1/notifications and /v1/notifications/{id}, scoped to the calling entity.
 struct NotificationsController {
     let notifications: NotificationStore
+    let events: EventStore
+    let query: NotificationQuery
 
     func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("notifications", use: list)
         group.get("notifications/:id", use: show)
     }
 

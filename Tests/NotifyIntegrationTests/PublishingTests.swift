@@ -107,7 +107,7 @@ struct PublishingTests {
     }
 
     @Test func aKeyOverItsRateGets429WithRetryAfter() async throws {
-        try await withApp(yaml: "publishing: {rate: 1, burst: 3}") { _, key, client in
+        try await withApp(yaml: "publishing: {rate: 0.1, burst: 3}") { _, key, client in
             var statuses: [HTTPResponse.Status] = []
             var retryAfter: String?
             for _ in 0..<5 {

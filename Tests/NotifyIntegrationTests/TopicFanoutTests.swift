@@ -18,7 +18,7 @@ struct TopicFanoutTests {
     static func planner(_ env: TestEnvironment, batchSize: Int) -> FanoutPlanner {
         FanoutPlanner(redis: env.redis, contacts: ContactStore(redis: env.redis, cipher: env.deps.cipher),
                       devices: DeviceStore(redis: env.redis, cipher: env.deps.cipher), catalogue: env.deps.catalogue,
-                      templates: env.deps.templates, batchSize: batchSize, logger: env.logger)
+                      templates: env.deps.templates, batchSize: batchSize, retention: env.config.notifications.retention, logger: env.logger)
     }
 
     @Test func aHundredThousandResidentTopicFansOutOncePerResident() async throws {
