@@ -27,21 +27,28 @@ struct ReceiptsController {
             throw NotifyError.tooLarge("body", "must be at most 64 KiB")
         }
         // A replay already seen, or an intermediate status such as "sent": accepted, nothing to record.
-        guard let receipt = try await verified(provider, request: request, body: bytes), let outcome = receipt.outcome else {
+        guard let (receipt, seenKey) = try await verified(provider, request: request, body: bytes), let outcome = receipt.outcome else {
             return Response(status: .noContent)
         }
-        guard let id = try await index.notification(provider: name, messageId: receipt.messageId) else {
-            context.logger.info("receipt for an unknown message", metadata: ["provider": "\(name)", "messageId": "\(receipt.messageId.prefix(64))"])
-            return Response(status: .noContent)
+        do {
+            guard let id = try await index.notification(provider: name, messageId: receipt.messageId) else {
+                context.logger.info("receipt for an unknown message", metadata: ["provider": "\(name)", "messageId": "\(receipt.messageId.prefix(64))"])
+                return Response(status: .noContent)
+            }
+            let result = try await outcomes.record(id, outcome, detail: receipt.detail)
+            context.logger.info("receipt", metadata: ["provider": "\(name)", "notification": "\(id)", "status": "\(outcome.rawValue)",
+                                                      "result": "\(result)"])
+        } catch {
+            // Not recorded: the provider's retry of this very receipt must not pass for a replay.
+            if let seenKey { _ = try? await redis.send("DEL", seenKey) }
+            throw error
         }
-        let result = try await outcomes.record(id, outcome, detail: receipt.detail)
-        context.logger.info("receipt", metadata: ["provider": "\(name)", "notification": "\(id)", "status": "\(outcome.rawValue)",
-                                                  "result": "\(result)"])
         return Response(status: .noContent)
     }
 
-    /// The receipt if its signature verifies (nil for a replay already seen); 401 otherwise, 422 when unreadable.
-    private func verified(_ provider: ProviderSettings, request: Request, body: [UInt8]) async throws -> ProviderReceipt? {
+    /// The receipt if its signature verifies, with the key that marks it seen (nil for a replay already seen);
+    /// 401 otherwise, 422 when unreadable.
+    private func verified(_ provider: ProviderSettings, request: Request, body: [UInt8]) async throws -> (ProviderReceipt, String?)? {
         switch provider.kind {
         case .gateway:
             let header = request.headers[.gatewaySignature] ?? ""
@@ -49,11 +56,11 @@ struct ReceiptsController {
                 throw NotifyError.unauthorized("the receipt's X-Gateway-Signature does not verify")
             }
             // The same signed receipt again inside the window: a replay, answered but not applied twice.
-            let seen = try await redis.send("SET", Keys.receiptSeen(provider: provider.name, signatureHash: Digest.sha256Hex(header)), "1",
-                                            "NX", "EX", Int(replayWindow.components.seconds) * 2 + 60)
-            guard case .status = seen else { return nil }
             guard let receipt = ProviderReceipt.gateway(body) else { throw NotifyError.invalid("body", "is not a gateway receipt") }
-            return receipt
+            let seenKey = Keys.receiptSeen(provider: provider.name, signatureHash: Digest.sha256Hex(header))
+            let seen = try await redis.send("SET", seenKey, "1", "NX", "EX", Int(replayWindow.components.seconds) * 2 + 60)
+            guard case .status = seen else { return nil }
+            return (receipt, seenKey)
         case .twilio:
             let parameters = FormBody.parse(body)
             let url = provider["statusCallback"].isEmpty ? "\(publicURL)/v1/receipts/\(provider.name)" : provider["statusCallback"]
@@ -62,7 +69,7 @@ struct ReceiptsController {
                 throw NotifyError.unauthorized("the receipt's X-Twilio-Signature does not verify")
             }
             guard let receipt = ProviderReceipt.twilio(parameters) else { throw NotifyError.invalid("body", "is not a Twilio status callback") }
-            return receipt
+            return (receipt, nil)
         default:
             throw NotifyError.notFound("provider '\(provider.name)' does not post receipts")
         }

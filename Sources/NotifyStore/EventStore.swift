@@ -26,7 +26,9 @@ public struct EventStore: Sendable {
         let body = try JSONCoding.encoder.encode(event)
         let scheduled = event.sendAt.map { $0 > now } ?? false
         let created = try await redis.send("SET", Keys.eventBody(event.id), Array(body), "NX", "EX", Int(retention.components.seconds))
-        if case .status = created {
+        // A first attempt cut off after the body still needs its record; before the record nothing was enqueued.
+        let fresh: Bool = if case .status = created { true } else { try await redis.send("HEXISTS", key, "entity").int == 0 }
+        if fresh {
             var fields: [any RedisArgument] = ["status", scheduled ? "scheduled" : "accepted", "entity", event.entity, "type", event.type,
                                                "createdAt", Int(event.createdAt.timeIntervalSince1970), "parts", Self.parts(of: event)]
             if let reference = event.reference { fields += ["reference", reference] }
