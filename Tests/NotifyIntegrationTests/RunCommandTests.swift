@@ -23,6 +23,26 @@ struct RunCommandTests {
         throw TestSupportError("notifyme run did not become ready:\n\(process.output)")
     }
 
+    /// Starts `notifyme run` and waits until it is ready. A chosen port that another process (often a client's
+    /// ephemeral port) took before `run` could bind it gets fresh ports, up to three tries.
+    func startReady(_ env: [String: String], workDir: URL) async throws -> (ManagedProcess, [String: String]) {
+        var env = env
+        for attempt in 1...3 {
+            let run = try NotifymeBinary.start(env: env, workDir: workDir)
+            do {
+                try await waitReady("http://127.0.0.1:\(env["NOTIFYME_HTTP_PORT"] ?? "")", run)
+                return (run, env)
+            } catch {
+                guard attempt < 3, run.output.contains("Address already in use") else { throw error }
+                run.stop(signal: SIGKILL)
+                for name in ["NOTIFYME_HTTP_PORT", "NOTIFYME_SIMULATOR_PORT", "NOTIFYME_SIMULATOR_HTTP2_PORT"] where env[name] != nil {
+                    env[name] = String(try Loopback.freePort())
+                }
+            }
+        }
+        throw TestSupportError("unreachable")
+    }
+
     /// The text of the first .eml in `outbox` whose subject line is `subject`, waiting up to 10 s.
     func waitForMail(in outbox: URL, subject: String) async throws -> String? {
         for _ in 0..<100 {
@@ -67,10 +87,10 @@ struct RunCommandTests {
         let socket = dataDir.appendingPathComponent("redis.sock").path
         #expect(NotifymeBinary.processes(mentioning: socket).isEmpty, "keys create left its Redis running")
 
-        let run = try NotifymeBinary.start(env: env, workDir: dataDir)
+        let (run, started) = try await startReady(env, workDir: dataDir)
         defer { run.stop(signal: SIGKILL) }
-        let base = "http://127.0.0.1:\(port)"
-        try await waitReady(base, run)
+        let base = "http://127.0.0.1:\(started["NOTIFYME_HTTP_PORT"] ?? "")"
+        let liveSimPort = Int(started["NOTIFYME_SIMULATOR_PORT"] ?? "") ?? simPort
         #expect(NotifymeBinary.processes(mentioning: socket).count == 1)
         #expect(FileManager.default.fileExists(atPath: dataDir.appendingPathComponent("appendonlydir").path))
 
@@ -85,7 +105,7 @@ struct RunCommandTests {
         #expect(verified.status == 200, "\(verified.bodyString)")
 
         // The phone's code goes out as SMS through the embedded provider simulator.
-        let smsCode = try #require(try await waitForSMSCode(simPort: simPort, to: "+97336001234"), "no SMS at the simulator:\n\(run.output)")
+        let smsCode = try #require(try await waitForSMSCode(simPort: liveSimPort, to: "+97336001234"), "no SMS at the simulator:\n\(run.output)")
         let phoneVerified = try await http("POST", "\(base)/v1/me/contact/verify", token: trimmedToken, body: #"{"channel":"sms","code":"\#(smsCode)"}"#)
         #expect(phoneVerified.status == 200, "\(phoneVerified.bodyString)")
         let me = try await http("GET", "\(base)/v1/me", token: trimmedToken, body: nil)
@@ -118,18 +138,17 @@ struct RunCommandTests {
 
     @Test func runKilledOutrightLeavesARedisTheNextRunTakesOver() async throws {
         let dataDir = try Loopback.temporaryDirectory("nm-kill")
-        let port = try Loopback.freePort()
-        let env = ["NOTIFYME_DATA_DIR": dataDir.path, "NOTIFYME_HTTP_PORT": "\(port)", "NOTIFYME_REDIS_URL": "",
+        let env = ["NOTIFYME_DATA_DIR": dataDir.path, "NOTIFYME_HTTP_PORT": "\(try Loopback.freePort())", "NOTIFYME_REDIS_URL": "",
                    "NOTIFYME_SIMULATOR_PORT": "\(try Loopback.freePort())", "NOTIFYME_SIMULATOR_HTTP2_PORT": "\(try Loopback.freePort())"]
         let socket = dataDir.appendingPathComponent("redis.sock").path
-        let first = try NotifymeBinary.start(env: env, workDir: dataDir)
-        try await waitReady("http://127.0.0.1:\(port)", first)
+        let (first, env1) = try await startReady(env, workDir: dataDir)
+        let port = env1["NOTIFYME_HTTP_PORT"] ?? ""
         let key = try await NotifymeBinary.run(["keys", "create", "--entity", "e1", "--events", "*"], env: env)
         #expect(key.code == 0)
         first.stop(signal: SIGKILL)
         #expect(NotifymeBinary.processes(mentioning: socket).count == 1, "the orphaned redis-server is expected to survive SIGKILL")
 
-        let second = try NotifymeBinary.start(env: env, workDir: dataDir)
+        let second = try NotifymeBinary.start(env: env1, workDir: dataDir)
         defer { second.stop(signal: SIGKILL) }
         try await waitReady("http://127.0.0.1:\(port)", second)
         #expect(second.output.contains("took over the embedded redis-server"))
@@ -150,9 +169,8 @@ struct RunCommandTests {
         let env = ["NOTIFYME_DATA_DIR": dataDir.path, "NOTIFYME_HTTP_PORT": "\(port)", "NOTIFYME_REDIS_URL": redis.url]
         let key = try await NotifymeBinary.run(["keys", "create", "--entity", "e1", "--events", "*"], env: env)
         #expect(key.code == 0, "\(key.err)")
-        let run = try NotifymeBinary.start(env: env, workDir: dataDir)
+        let (run, _) = try await startReady(env, workDir: dataDir)
         defer { run.stop(signal: SIGKILL) }
-        try await waitReady("http://127.0.0.1:\(port)", run)
         #expect(!FileManager.default.fileExists(atPath: dataDir.appendingPathComponent("redis.sock").path))
         #expect(NotifymeBinary.processes(mentioning: dataDir.path).filter { $0 != run.pid }.isEmpty)
         run.stop(signal: SIGTERM, timeout: 15)
