@@ -140,7 +140,12 @@ let package = Package(
         // Tests.
         .target(
             name: "NotifyTestSupport",
-            dependencies: [],
+            dependencies: [
+                // The webhook receiver is a small Hummingbird server.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/NotifyTestSupport",
             swiftSettings: strict
         ),

@@ -1,3 +1,4 @@
+import NotifyTestSupport
 import Foundation
 import ProviderSim
 import Testing
@@ -76,7 +77,7 @@ extension ProviderSimTests {
         }
 
         @Test func receiptsCanBeTurnedOffOrFailed() async throws {
-            try await ReceiptReceiver.withReceiver { receiver in
+            try await WebhookReceiver.withReceiver { receiver in
                 let config = SimulatorConfiguration(behaviours: ["gateway": ProviderBehaviour(receipts: false)], receiptDelay: .milliseconds(20))
                 try await withSimulator(config) { sim in
                     #expect(try await Self.sms(sim, callback: receiver.baseURL + "/off").status == 202)

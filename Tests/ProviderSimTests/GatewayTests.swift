@@ -1,3 +1,4 @@
+import NotifyTestSupport
 import Crypto
 import Foundation
 import ProviderSim
@@ -58,7 +59,7 @@ extension ProviderSimTests {
         }
 
         @Test func postsSignedReceipts() async throws {
-            try await ReceiptReceiver.withReceiver { receiver in
+            try await WebhookReceiver.withReceiver { receiver in
                 try await withSimulator(SimulatorConfiguration(receiptDelay: .milliseconds(50))) { sim in
                     try sim.markDead(provider: "gateway", recipient: "+97336009999")
                     let url = sim.baseURL + "/sms/v1/messages"
@@ -88,7 +89,7 @@ extension ProviderSimTests {
         }
 
         @Test func retriesAReceiptTheReceiverRefused() async throws {
-            try await ReceiptReceiver.withReceiver { receiver in
+            try await WebhookReceiver.withReceiver { receiver in
                 receiver.failuresLeft.withLock { $0 = 1 }
                 try await withSimulator(SimulatorConfiguration(receiptDelay: .milliseconds(20))) { sim in
                     let response = try await sendJSON(

@@ -1,3 +1,4 @@
+import NotifyTestSupport
 import Crypto
 import Foundation
 import ProviderSim
@@ -67,7 +68,7 @@ extension ProviderSimTests {
         }
 
         @Test func postsSignedStatusCallbacks() async throws {
-            try await ReceiptReceiver.withReceiver { receiver in
+            try await WebhookReceiver.withReceiver { receiver in
                 let config = SimulatorConfiguration(behaviours: ["twilio": ProviderBehaviour()], receiptDelay: .milliseconds(60))
                 try await withSimulator(config) { sim in
                     let callback = receiver.baseURL + "/v1/receipts/twilio?tenant=gov"
