@@ -4,6 +4,8 @@ public enum WorkerRole: String, Sendable, CaseIterable {
     case fanout
     /// One channel's deliveries.
     case sms, email, push
+    /// Status callbacks to entities.
+    case callbacks
     /// Moves due retries, quiet-hours holds and scheduled events back onto their streams.
     case scheduler
 }

@@ -43,6 +43,15 @@ public enum WorkerSet {
                 unsubscribeLinks: links, logger: logger.with("worker", channel.rawValue)
             ))
         }
+        if roles.contains(.callbacks) {
+            let c = config.callbacks
+            services.append(CallbackWorker(
+                redis: redis, cipher: cipher, transport: transport,
+                settings: CallbackSettings(concurrency: c.concurrency, timeout: c.timeout, maxAttempts: c.maxAttempts, suspendAfter: c.suspendAfter,
+                                           backoff: Backoff(base: c.retryBase, cap: c.retryCap)),
+                consumerName: "callbacks-\(host)-\(pid)", visibilityTimeout: config.workers.visibilityTimeout, logger: logger.with("worker", "callbacks")
+            ))
+        }
         if roles.contains(.scheduler) {
             services.append(RetryScheduler(redis: redis, logger: logger.with("worker", "scheduler")))
             services.append(EventScheduler(redis: redis, logger: logger.with("worker", "event-scheduler")))

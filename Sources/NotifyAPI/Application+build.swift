@@ -16,6 +16,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<AppRequestContext> {
     EventsController(events: EventStore(redis: deps.redis, retention: deps.notifications.retention), idempotency: IdempotencyStore(redis: deps.redis, ttlSeconds: window),
                      catalogue: deps.catalogue, templates: deps.templates, limits: deps.publishing).register(on: entity)
     TemplatesController(catalogue: deps.catalogue, templates: deps.templates).register(on: entity)
+    CallbackController(callbacks: CallbackStore(redis: deps.redis, cipher: deps.cipher), queue: CallbackQueue(redis: deps.redis)).register(on: entity)
     NotificationsController(notifications: NotificationStore(redis: deps.redis), events: EventStore(redis: deps.redis),
                             query: NotificationQuery(redis: deps.redis)).register(on: entity)
 

@@ -113,6 +113,15 @@ extension NotifyConfiguration {
                                                                  range: .seconds(60) ... .seconds(30 * 86_400))
         try publishing.rejectUnknownKeys()
 
+        var callbacks = try r.section("callbacks")
+        c.callbacks.concurrency = try callbacks.int("concurrency", default: c.callbacks.concurrency, range: 1...1024)
+        c.callbacks.timeout = try callbacks.duration("timeout", default: c.callbacks.timeout, range: .milliseconds(100) ... .seconds(60))
+        c.callbacks.maxAttempts = try callbacks.int("maxAttempts", default: c.callbacks.maxAttempts, range: 1...50)
+        c.callbacks.suspendAfter = try callbacks.int("suspendAfter", default: c.callbacks.suspendAfter, range: 1...100_000)
+        c.callbacks.retryBase = try callbacks.duration("retryBase", default: c.callbacks.retryBase, range: .milliseconds(10) ... .seconds(600))
+        c.callbacks.retryCap = try callbacks.duration("retryCap", default: c.callbacks.retryCap, range: .milliseconds(10) ... .seconds(86_400))
+        try callbacks.rejectUnknownKeys()
+
         var notifications = try r.section("notifications")
         c.notifications.retention = try notifications.duration("retention", default: c.notifications.retention,
                                                                range: .seconds(3600) ... .seconds(3660 * 86_400))

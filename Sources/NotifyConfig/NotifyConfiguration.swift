@@ -100,7 +100,22 @@ public struct NotifyConfiguration: Sendable {
         public init() {}
     }
 
+    /// Status callbacks to entities.
+    public struct Callbacks: Sendable {
+        /// Posts in flight at once per process.
+        public var concurrency: Int = 16
+        public var timeout: Duration = .seconds(5)
+        /// Posts of one change before it is held for the entity (as when suspended).
+        public var maxAttempts: Int = 8
+        /// Failed posts in a row that suspend an entity's callback until it resumes it.
+        public var suspendAfter: Int = 20
+        public var retryBase: Duration = .seconds(1)
+        public var retryCap: Duration = .seconds(600)
+        public init() {}
+    }
+
     public var http = HTTP()
+    public var callbacks = Callbacks()
     public var publishing = Publishing()
     public var notifications = Notifications()
     public var dataDir: String = "./data"

@@ -15,10 +15,12 @@ public struct NotificationRecord: Sendable, Equatable {
     public var createdAt: Date
     /// The entity's reference for the event, copied so status queries and callbacks need not read the event.
     public var reference: String?
+    /// Whether the entity had a status callback when this was created: each status change is then posted to it.
+    public var callback: Bool
 
     public init(id: String, eventId: String, eventType: String, entity: String, cpr: CPR, channel: Channel,
                 status: NotificationStatus, attempts: Int = 0, language: Language, message: RenderedMessage?, createdAt: Date,
-                reference: String? = nil) {
+                reference: String? = nil, callback: Bool = false) {
         self.id = id
         self.eventId = eventId
         self.eventType = eventType
@@ -31,6 +33,7 @@ public struct NotificationRecord: Sendable, Equatable {
         self.message = message
         self.createdAt = createdAt
         self.reference = reference
+        self.callback = callback
     }
 }
 

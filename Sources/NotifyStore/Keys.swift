@@ -37,6 +37,8 @@ public enum Keys {
     public static func entityEvents(_ entity: String) -> String { "nm:{en:\(entity)}:events" }
     /// An entity's status callback: URL, sealed secret, state.
     public static func callback(_ entity: String) -> String { "nm:{en:\(entity)}:callback" }
+    /// Status changes held while an entity's callback is suspended, sent again when it resumes.
+    public static func callbackParked(_ entity: String) -> String { "nm:{en:\(entity)}:callback:parked" }
 
     /// An idempotency reservation for one entity and Idempotency-Key.
     public static func idempotency(entity: String, keyHash: String) -> String { "nm:{i:\(entity):\(keyHash)}" }

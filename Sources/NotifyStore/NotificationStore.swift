@@ -62,10 +62,17 @@ public struct NotificationStore: Sendable {
         var args: [any RedisArgument] = [status.rawValue, allowed, entry, countAttempt ? 1 : 0]
         for (k, v) in fields.sorted(by: { $0.key < $1.key }) { args += [k, v] }
         let reply = try await redis.evalsha(NotificationScripts.transition, keys: [Keys.notification(id), Keys.timeline(id)], args: args)
-        guard let r = reply.array, r.count == 2, let code = r[0].int else { throw StoreError.unexpected("notification move", reply) }
+        guard let r = reply.array, r.count >= 2, let code = r[0].int else { throw StoreError.unexpected("notification move", reply) }
         let previous = r[1].string.flatMap(NotificationStatus.init(rawValue:))
         switch (code, previous) {
-        case (1, let p?): return .moved(from: p)
+        case (1, let p?):
+            // The entity asked for status callbacks: queue this change; the callback worker posts it.
+            if r.count == 6, r[2].string == "1", let eventId = r[3].string, let entity = r[5].string {
+                let reference = r[4].string.flatMap { $0.isEmpty ? nil : $0 }
+                try await CallbackQueue(redis: redis).add([CallbackPayload(notificationId: id, eventId: eventId, entity: entity, reference: reference,
+                                                                           status: status, detail: detail, at: now)])
+            }
+            return .moved(from: p)
         case (0, let p?): return .refused(current: p)
         default: return .missing
         }
@@ -94,6 +101,7 @@ public struct NotificationStore: Sendable {
             "language", n.language.rawValue, "createdAt", Int(n.createdAt.timeIntervalSince1970),
         ]
         if let r = n.reference { f += ["reference", r] }
+        if n.callback { f += ["cb", "1"] }
         if let m = n.message {
             f += ["body", m.body]
             if let s = m.subject { f += ["subject", s] }

@@ -73,7 +73,20 @@ struct FanoutPlanner: Sendable {
             plan(event, definition: definition, cpr: batch[i], lookup: loaded[i], hasDevices: hasDevices[i], subscriptions: subs[i], now: now)
         }
         let details = Dictionary(uniqueKeysWithValues: plans.map { ($0.record.id, $0.detail) })
-        let created = try await notifications.create(plans.map(\.record)) { details[$0.id] ?? "" }
+        // An entity with a status callback hears of each notification's every status, starting with this one.
+        let callback = try await CallbackStore.isConfigured(redis: redis, entity: event.entity)
+        let records = plans.map { plan in
+            var record = plan.record
+            record.callback = callback
+            return record
+        }
+        let created = try await notifications.create(records) { details[$0.id] ?? "" }
+        if callback {
+            try await CallbackQueue(redis: redis).add(zip(records, created).filter { $0.1.created }.map { r, _ in
+                CallbackPayload(notificationId: r.id, eventId: r.eventId, entity: r.entity, reference: r.reference, status: r.status, detail: details[r.id] ?? "",
+                                at: r.createdAt)
+            })
+        }
 
         // Queue what is queued but not yet on its stream: new ones, and ones a crash left behind.
         let toQueue = zip(plans, created).filter { $0.1.status == .queued && !$0.1.enqueued }.map(\.0)
