@@ -7,11 +7,14 @@ public struct DelayedQueue: Sendable {
     let redis: RedisClient
     public let key: String
     public let stream: String
+    /// The stream entry's field that carries the member.
+    let field: String
 
-    public init(redis: RedisClient, queue: String) {
+    public init(redis: RedisClient, queue: String, field: String = "notification") {
         self.redis = redis
         self.key = Keys.delayed(queue)
         self.stream = Keys.stream(queue)
+        self.field = field
     }
 
     /// Schedules `id` to return to the stream after `delay`; scheduling it again moves the due time.
@@ -27,7 +30,7 @@ public struct DelayedQueue: Sendable {
 
     /// Moves up to `limit` due ids onto the stream; returns how many moved.
     public func moveDue(now: Date = Date(), limit: Int = 500) async throws -> Int {
-        let reply = try await redis.evalsha(Self.moveScript, keys: [key, stream], args: [Int(now.timeIntervalSince1970 * 1000), limit])
+        let reply = try await redis.evalsha(Self.moveScript, keys: [key, stream], args: [Int(now.timeIntervalSince1970 * 1000), limit, field])
         return reply.int ?? 0
     }
 
@@ -39,7 +42,7 @@ public struct DelayedQueue: Sendable {
     static let moveScript = RedisScript("""
     local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
     for _, id in ipairs(due) do
-      redis.call('XADD', KEYS[2], '*', 'notification', id)
+      redis.call('XADD', KEYS[2], '*', ARGV[3], id)
       redis.call('ZREM', KEYS[1], id)
     end
     return #due
