@@ -54,8 +54,10 @@ extension RedisIntegration {
                 try await Task.sleep(for: .milliseconds(300))
                 let (pong, took) = try await RedisIntegration.timed { try await client.send("PING") }
                 #expect(pong == .status("PONG"))
-                #expect(took < .milliseconds(500), "PING took \(took) while reads were blocked")
-                #expect(ContinuousClock.now - started < .milliseconds(1500))
+                // Stalled behind the reads it would end only when they do, 1.7 s later; a loaded CI machine
+                // may still take a few hundred milliseconds to answer.
+                #expect(took < .milliseconds(1200), "PING took \(took) while reads were blocked")
+                #expect(ContinuousClock.now - started < .milliseconds(1900))
                 for try await value in group { #expect(value == .null) }
             }
         }
