@@ -54,8 +54,9 @@ struct ProviderOutageTests {
         defer { transport.shutdown() }
         try await ProviderSimulator.withRunning { sim in
             let ids = try await Self.queue(kit, count: 40)
-            // The gateway is down from 100 ms to 1.6 s into the run: the sends in that span fail and are retried.
-            try sim.setBehaviour(ProviderBehaviour(latencyMs: 50, outageWindows: [.init(startMs: 100, durationMs: 1500)]), for: "gateway")
+            // The gateway is down for the first 2.5 s of the run: the sends in that span fail and are retried. (Starting the
+            // outage a little later left a loaded machine's worker starting after it had ended, and nothing was retried.)
+            try sim.setBehaviour(ProviderBehaviour(latencyMs: 50, outageWindows: [.init(startMs: 0, durationMs: 2500)]), for: "gateway")
             let pool = ProviderPool([.init(adapter: SMSProviderTests.gateway(sim, transport: transport))])
             #expect(try await Self.run(kit, pool: pool, ids: Array(ids.values)))
             let counts = try sim.counts(provider: "gateway")

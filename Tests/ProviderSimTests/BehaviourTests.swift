@@ -65,14 +65,15 @@ extension ProviderSimTests {
         }
 
         @Test func addsLatency() async throws {
-            try await withSimulator(SimulatorConfiguration(behaviours: ["gateway": ProviderBehaviour(latencyMs: 300)])) { sim in
+            // A second of latency, so that a loaded machine's own slowness (0.45 s seen) cannot pass for it.
+            try await withSimulator(SimulatorConfiguration(behaviours: ["gateway": ProviderBehaviour(latencyMs: 1000)])) { sim in
                 let started = ContinuousClock.now
                 #expect(try await Self.sms(sim).status == 202)
-                #expect(ContinuousClock.now - started >= .milliseconds(300))
+                #expect(ContinuousClock.now - started >= .milliseconds(1000))
                 try sim.setBehaviour(ProviderBehaviour(), for: "gateway")
                 let again = ContinuousClock.now
                 #expect(try await Self.sms(sim).status == 202)
-                #expect(ContinuousClock.now - again < .milliseconds(300))
+                #expect(ContinuousClock.now - again < .milliseconds(800))
             }
         }
 
