@@ -93,10 +93,10 @@ public struct CallbackWorker: Service {
     private func post(_ payload: CallbackPayload, to callback: EntityCallback) async -> String? {
         do {
             let body = Array(try JSONCoding.encoder.encode(payload.body))
-            let signature = CallbackSignature.sign(secret: callback.secret, timestamp: Int(Date().timeIntervalSince1970), body: body)
+            let signature = TimestampedSignature.sign(secret: callback.secret, timestamp: Int(Date().timeIntervalSince1970), body: body)
             let response = try await transport.execute(HTTPRequest(
                 method: "POST", url: callback.url,
-                headers: [HTTPHeader(name: "Content-Type", value: "application/json"), HTTPHeader(name: CallbackSignature.header, value: signature)],
+                headers: [HTTPHeader(name: "Content-Type", value: "application/json"), HTTPHeader(name: "X-NotifyMe-Signature", value: signature)],
                 body: body, timeout: settings.timeout, connectTimeout: min(settings.timeout, .seconds(3)), httpVersion: .http1_1))
             return (200..<300).contains(response.status) ? nil : "status \(response.status)"
         } catch {
