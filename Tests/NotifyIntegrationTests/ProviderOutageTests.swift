@@ -22,8 +22,9 @@ struct ProviderOutageTests {
         return ids
     }
 
-    /// Runs an SMS worker and the retry scheduler until every notification is sent (or `timeout`).
-    static func run(_ kit: DeliveryKit, pool: ProviderPool, ids: [String], timeout: Duration = .seconds(60)) async throws -> Bool {
+    /// Runs an SMS worker and the retry scheduler until every notification is sent (or `timeout`); `meanwhile` runs beside them.
+    static func run(_ kit: DeliveryKit, pool: ProviderPool, ids: [String], timeout: Duration = .seconds(60),
+                    meanwhile: @escaping @Sendable () async throws -> Void = {}) async throws -> Bool {
         let env = kit.env
         let worker = ChannelWorker(channel: .sms, redis: env.redis, cipher: env.deps.cipher, catalogue: env.deps.catalogue, templates: env.deps.templates,
                                    pools: ChannelPools(pool),
@@ -34,6 +35,7 @@ struct ProviderOutageTests {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await worker.run() }
             group.addTask { try await scheduler.run() }
+            group.addTask { try await meanwhile() }
             defer { group.cancelAll() }
             let deadline = ContinuousClock.now + timeout
             while ContinuousClock.now < deadline {
@@ -46,6 +48,16 @@ struct ProviderOutageTests {
         }
     }
 
+    /// How many of `ids` are back in the queue after a failed attempt.
+    static func failedOnce(_ kit: DeliveryKit, _ ids: [String]) async throws -> Int {
+        var failed = 0
+        for id in ids {
+            guard let n = try await kit.notifications.load(id)?.notification else { continue }
+            if n.status == .queued && n.attempts >= 1 { failed += 1 }
+        }
+        return failed
+    }
+
     @Test func anOutageMidRunLosesNothingAndSendsNothingTwice() async throws {
         let env = try await TestEnvironment()
         defer { env.stop() }
@@ -54,11 +66,15 @@ struct ProviderOutageTests {
         defer { transport.shutdown() }
         try await ProviderSimulator.withRunning { sim in
             let ids = try await Self.queue(kit, count: 40)
-            // The gateway is down for the first 2.5 s of the run: the sends in that span fail and are retried. (Starting the
-            // outage a little later left a loaded machine's worker starting after it had ended, and nothing was retried.)
-            try sim.setBehaviour(ProviderBehaviour(latencyMs: 50, outageWindows: [.init(startMs: 0, durationMs: 2500)]), for: "gateway")
+            // The gateway is down until ten sends have failed, then comes back. Waiting for failures rather than a clock keeps
+            // a loaded machine, whose worker may start late, from missing the outage altogether.
+            try sim.setBehaviour(ProviderBehaviour(latencyMs: 50, outage: true), for: "gateway")
             let pool = ProviderPool([.init(adapter: SMSProviderTests.gateway(sim, transport: transport))])
-            #expect(try await Self.run(kit, pool: pool, ids: Array(ids.values)))
+            let all = Array(ids.values)
+            #expect(try await Self.run(kit, pool: pool, ids: all) {
+                while try await Self.failedOnce(kit, all) < 10 { try await Task.sleep(for: .milliseconds(20)) }
+                try sim.setBehaviour(ProviderBehaviour(latencyMs: 50), for: "gateway")
+            })
             let counts = try sim.counts(provider: "gateway")
             #expect(counts.count == 40)
             #expect(counts.values.allSatisfy { $0 == 1 })
