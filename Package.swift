@@ -91,6 +91,8 @@ let package = Package(
                 // HMAC for receipt and callback signatures.
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            // Served as they are: the binary carries them, so nothing has to be installed beside it.
+            resources: [.embedInCode("Console/console.html"), .embedInCode("OpenAPI/openapi.yaml")],
             swiftSettings: strict
         ),
         .target(

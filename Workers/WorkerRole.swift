@@ -6,6 +6,8 @@ public enum WorkerRole: String, Sendable, CaseIterable {
     case sms, email, push
     /// Status callbacks to entities.
     case callbacks
+    /// Staff bulk replays.
+    case replays
     /// Moves due retries, quiet-hours holds and scheduled events back onto their streams.
     case scheduler
 }

@@ -57,6 +57,10 @@ public enum WorkerSet {
             services.append(EventScheduler(redis: redis, logger: logger.with("worker", "event-scheduler")))
             services.append(ReceiptExpiry(redis: redis, logger: logger.with("worker", "receipt-expiry")))
         }
+        if roles.contains(.replays) {
+            services.append(ReplayWorker(redis: redis, replay: FailureReplay(redis: redis, cipher: cipher, catalogue: catalogue, templates: templates),
+                                         consumerName: "replays-\(host)-\(pid)", logger: logger.with("worker", "replays")))
+        }
         return services
     }
 }

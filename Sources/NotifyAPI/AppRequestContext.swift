@@ -9,6 +9,8 @@ public struct AppRequestContext: RequestContext {
     public var entity: EntityKey?
     /// The resident, on resident routes.
     public var resident: CPR?
+    /// The staff member, on `/v1/admin` routes.
+    public var staff: StaffMember?
 
     public init(source: Source) {
         coreContext = .init(source: source)
@@ -18,6 +20,18 @@ public struct AppRequestContext: RequestContext {
     func requireEntity() throws -> EntityKey {
         guard let entity else { throw NotifyError.unauthorized("an entity API key is required") }
         return entity
+    }
+
+    func requireStaff() throws -> StaffMember {
+        guard let staff else { throw NotifyError.unauthorized("a staff token is required") }
+        return staff
+    }
+
+    /// Operators only: an auditor reads but does not act.
+    func requireOperator() throws -> StaffMember {
+        let staff = try requireStaff()
+        guard staff.canReplay else { throw NotifyError.forbidden("only an operator may replay; this token has the auditor role") }
+        return staff
     }
 
     func requireResident() throws -> CPR {

@@ -9,6 +9,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     HealthController(redis: deps.redis).register(on: router)
+    StaticController().register(on: router)
 
     let entity = router.group("v1").add(middleware: EntityAuthMiddleware(keys: EntityKeyStore(redis: deps.redis),
                                                                          limiter: RateLimiter(redis: deps.redis), limits: deps.publishing))
@@ -37,6 +38,10 @@ public func buildRouter(_ deps: APIDependencies) -> Router<AppRequestContext> {
     MyNotificationsController(redis: deps.redis, notifications: NotificationStore(redis: deps.redis)).register(on: me)
     TopicsController(topics: TopicStore(redis: deps.redis), contacts: contacts, catalogue: deps.catalogue).register(on: me)
     DevicesController(devices: DeviceStore(redis: deps.redis, cipher: deps.cipher), maxDevices: deps.residents.maxDevices).register(on: me)
+    let admin = router.group("v1/admin").add(middleware: StaffAuthMiddleware(verifier: deps.verifier))
+    AdminController(notifications: NotificationStore(redis: deps.redis), failures: FailureQuery(redis: deps.redis),
+                    replay: FailureReplay(redis: deps.redis, cipher: deps.cipher, catalogue: deps.catalogue, templates: deps.templates),
+                    jobs: ReplayJobStore(redis: deps.redis), audit: AuditLog(redis: deps.redis), catalogue: deps.catalogue).register(on: admin)
     ReceiptsController(providers: Dictionary(deps.smsProviders.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }),
                        publicURL: deps.publicURL, replayWindow: deps.notifications.receiptReplayWindow, redis: deps.redis,
                        index: ProviderMessageIndex(redis: deps.redis), outcomes: DeliveryOutcomes(redis: deps.redis)).register(on: router)

@@ -41,4 +41,14 @@ public struct IdentityVerifier: Sendable {
             throw NotifyError.unauthorized("the token's subject is not a CPR number")
         }
     }
+
+    /// A staff member from a verified token with an `operator` or `auditor` role; residents' tokens get 403.
+    public func staff(_ token: String) async throws -> StaffMember {
+        let claims = try await verify(token)
+        let roles = Set(claims.roles ?? []).intersection(StaffMember.knownRoles)
+        guard !roles.isEmpty else { throw NotifyError.forbidden("this needs a staff token with the operator or auditor role") }
+        let id = claims.sub.value
+        guard !id.isEmpty, id.count <= 128 else { throw NotifyError.unauthorized("the token's subject is not a staff id") }
+        return StaffMember(id: id, roles: roles)
+    }
 }

@@ -66,4 +66,9 @@ public enum Keys {
     public static func receiptSeen(provider: String, signatureHash: String) -> String { "nm:{rr:\(provider):\(signatureHash)}" }
     /// The notification a provider's message id belongs to, for delivery receipts.
     public static func providerMessage(provider: String, messageId: String) -> String { "nm:{pm:\(provider):\(messageId)}" }
+
+    /// The staff audit log: a stream, appended only.
+    public static let audit = "nm:{audit}:log"
+    /// A bulk replay job's state.
+    public static func replayJob(_ id: String) -> String { "nm:{j:\(id)}" }
 }

@@ -70,6 +70,12 @@ public struct WorkQueue: Sendable {
         return Self.entries(parts[1])
     }
 
+    /// Resets the idle time of entries `consumer` still works on, so a long job is not reclaimed as abandoned.
+    public func touch(consumer: String, ids: [String]) async throws {
+        guard !ids.isEmpty else { return }
+        _ = try await redis.send(RedisCommand("XCLAIM", [stream, group, consumer, 0] + ids.map { $0 as any RedisArgument } + ["JUSTID"]))
+    }
+
     /// Entries in the stream not yet acknowledged by the group.
     public func pendingCount() async throws -> Int {
         let reply = try await redis.send("XPENDING", stream, group)

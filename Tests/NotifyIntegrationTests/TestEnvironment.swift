@@ -56,6 +56,15 @@ struct TestEnvironment {
     }
 }
 
+extension TestEnvironment {
+    /// A staff token with `role` (operator or auditor), signed by the development key.
+    func staffToken(_ id: String, role: String) async throws -> String {
+        let key = try DevIdentityKey.loadOrCreate(path: config.devKeyPath)
+        return try await DevIdentityKey.sign(subject: id, roles: [role], key: key, issuer: config.identity.issuer,
+                                             audience: config.identity.audience, lifetime: 3600)
+    }
+}
+
 /// Request helpers for the Hummingbird test client.
 enum Req {
     static func headers(_ token: String?, idempotencyKey: String? = nil) -> HTTPFields {
