@@ -143,6 +143,8 @@ let package = Package(
         .target(
             name: "NotifyTestSupport",
             dependencies: [
+                // The WebDriver client (console tests) speaks HTTP through the project's own transport.
+                "Transport",
                 // The webhook receiver is a small Hummingbird server.
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -42,6 +42,10 @@ public struct NotificationQuery: Sendable {
             guard eventId == nil || eventId == only else { throw NotifyError.invalid("cursor", "belongs to another query") }
             eventId = only
         }
+        // A cursor names an event: it must be one of this entity's, or any entity could read another's list through it.
+        if let named = eventId, filter.eventId == nil, try await redis.send("ZSCORE", Keys.entityEvents(entity), named).isNull {
+            throw NotifyError.invalid("cursor", "must be a cursor from a previous page")
+        }
         var items: [Item] = []
         var examined = 0
         var current = eventId

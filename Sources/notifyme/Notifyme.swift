@@ -10,6 +10,6 @@ struct Notifyme: AsyncParsableCommand {
         NOTIFYME_REDIS_URL, NOTIFYME_HTTP_PORT, NOTIFYME_HTTP_HOST, NOTIFYME_DATA_DIR, NOTIFYME_SMTP_URL and
         NOTIFYME_LOG_LEVEL. With no Redis URL, NotifyMe uses a private redis-server under the data directory.
         """,
-        subcommands: [Run.self, Worker.self, Keys.self, DevToken.self]
+        subcommands: [Run.self, Worker.self, Keys.self, Admin.self, DevToken.self]
     )
 }

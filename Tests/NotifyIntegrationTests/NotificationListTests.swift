@@ -66,6 +66,9 @@ struct NotificationListTests {
                 #expect((problem["errors"] as? [[String: Any]])?.isEmpty == false, "\(bad)")
             }
             let (foreign, _) = try await Self.get(client, key, "eventId=\(other.id)")
+            // Nor through a cursor naming another entity's event.
+            let (forged, _) = try await Self.get(client, key, "cursor=\(other.id):ntf_00000000000000000000000000000000")
+            #expect(forged == .unprocessableContent)
             #expect(foreign == .notFound)
 
             // Retention: records expire (here: go), the list skips them; the event's counts remain without its body.
