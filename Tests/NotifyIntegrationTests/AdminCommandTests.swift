@@ -16,7 +16,16 @@ struct AdminCommandTests {
         try await Population.seed(env, 0..<30)
         let ids = try await FailureKit.seed(env, 0..<30)
         _ = try await ResidentEraser(redis: env.redis).erase(Population.cpr(29))
-        let operatorToken = try await env.staffToken("s.ali", role: "operator")
+        // The operator's token from `notifyme dev-token`, alone on stdout, signed with the key this configuration trusts.
+        let data = ["NOTIFYME_DATA_DIR": env.config.absoluteDataDir]
+        let issued = try await NotifymeBinary.run(["dev-token", "--staff", "s.ali", "--role", "operator"], env: data)
+        #expect(issued.code == 0, "\(issued.err)")
+        let operatorToken = issued.out.trimmingCharacters(in: .newlines)
+        #expect(operatorToken.split(separator: ".").count == 3 && !operatorToken.contains("\n"))
+        for bad in [["--staff", "s.ali"], ["--staff", "s.ali", "--role", "admin"], ["--cpr", "880101234", "--role", "operator"],
+                    ["--cpr", "880101234", "--staff", "s.ali", "--role", "operator"], []] {
+            #expect(try await NotifymeBinary.run(["dev-token"] + bad, env: data).code == 64, "\(bad)")
+        }
         let auditor = try await env.staffToken("s.huda", role: "auditor")
         let app = Application(router: buildRouter(env.deps), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               services: [BulkReplayTests.worker(env)], logger: env.logger)
