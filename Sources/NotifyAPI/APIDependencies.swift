@@ -2,6 +2,7 @@ import JWTKit
 import NotifyConfig
 import NotifyCore
 import NotifyStore
+import Prometheus
 import Redis
 
 /// What the HTTP layer needs, built once; tests build it against their own Redis.
@@ -18,10 +19,13 @@ public struct APIDependencies: Sendable {
     public let smsProviders: [ProviderSettings]
     /// How providers reach this API (Twilio signs receipts over it).
     public let publicURL: String
+    /// What GET /metrics serves: the registry the process's metrics factory writes to.
+    public let metrics: PrometheusCollectorRegistry
 
     public init(redis: RedisClient, catalogue: EventCatalogue, templates: TemplateSet, verifier: IdentityVerifier,
                 cipher: FieldCipher, residents: NotifyConfiguration.Residents = .init(), publishing: NotifyConfiguration.Publishing = .init(),
-                notifications: NotifyConfiguration.Notifications = .init(), smsProviders: [ProviderSettings] = [], publicURL: String = "") {
+                notifications: NotifyConfiguration.Notifications = .init(), smsProviders: [ProviderSettings] = [], publicURL: String = "",
+                metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.redis = redis
         self.catalogue = catalogue
         self.templates = templates
@@ -32,10 +36,12 @@ public struct APIDependencies: Sendable {
         self.notifications = notifications
         self.smsProviders = smsProviders
         self.publicURL = publicURL
+        self.metrics = metrics
     }
 
     /// Loads the catalogue, templates and trusted identity keys named by `config`.
-    public static func make(config: NotifyConfiguration, redis: RedisClient) async throws -> APIDependencies {
+    public static func make(config: NotifyConfiguration, redis: RedisClient,
+                            metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) async throws -> APIDependencies {
         let catalogue = try CatalogueLoader.load(path: config.cataloguePath)
         let templates = try TemplateLoader.load(directory: config.templatesPath)
         try TemplateLoader.check(templates, against: catalogue)
@@ -45,6 +51,6 @@ public struct APIDependencies: Sendable {
         let cipher = try FieldCipher.load(key: config.security.encryptionKey, keyFile: config.encryptionKeyPath)
         return APIDependencies(redis: redis, catalogue: catalogue, templates: templates, verifier: verifier, cipher: cipher,
                                residents: config.residents, publishing: config.publishing, notifications: config.notifications,
-                               smsProviders: config.providers.sms, publicURL: config.publicURL)
+                               smsProviders: config.providers.sms, publicURL: config.publicURL, metrics: metrics)
     }
 }

@@ -7,8 +7,11 @@ import ServiceLifecycle
 /// The router with every route of the API contract that exists so far.
 public func buildRouter(_ deps: APIDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    // Outside the problem middleware, so it records the status each error was answered with.
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
     HealthController(redis: deps.redis).register(on: router)
+    MetricsController(redis: deps.redis, registry: deps.metrics).register(on: router)
     StaticController().register(on: router)
 
     let entity = router.group("v1").add(middleware: EntityAuthMiddleware(keys: EntityKeyStore(redis: deps.redis),

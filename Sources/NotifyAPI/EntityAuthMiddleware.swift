@@ -2,6 +2,7 @@ import Hummingbird
 import NotifyConfig
 import NotifyCore
 import NotifyStore
+import Metrics
 
 /// Authenticates an entity by its API key (looked up by hash) and holds it to its request rate.
 struct EntityAuthMiddleware: RouterMiddleware {
@@ -19,6 +20,7 @@ struct EntityAuthMiddleware: RouterMiddleware {
         }
         let rate = key.rate ?? limits.rate
         if let wait = try await limiter.take("key:\(key.id)", rate: rate, burst: max(limits.burst, rate)) {
+            Counter(label: "notifyme_rate_limited_total", dimensions: [("scope", "entity-key")]).increment()
             let seconds = Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up))
             throw NotifyError.tooManyRequests("this API key is over its rate of \(rate == rate.rounded() ? String(Int(rate)) : String(rate)) requests per second", retryAfter: max(1, seconds))
         }

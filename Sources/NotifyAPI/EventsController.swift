@@ -3,6 +3,7 @@ import Hummingbird
 import NotifyConfig
 import NotifyCore
 import NotifyStore
+import Metrics
 
 /// POST /v1/events and GET /v1/events/{id}.
 struct EventsController {
@@ -44,6 +45,7 @@ struct EventsController {
                           createdAt: now)
         // Publishing again under a replayed key is a no-op unless a crash left it half done.
         try await events.publish(event, now: now)
+        Counter(label: "notifyme_events_accepted_total", dimensions: [("type", event.type)]).increment()
         return JSONResponse(.accepted, Accepted(id: eventId, status: "accepted"))
     }
 

@@ -21,7 +21,7 @@ enum NotificationScripts {
     /// Moves the status if the current one is in the allowed list.
     /// KEYS: record, timeline. ARGV: new status, allowed current statuses (comma list), timeline entry,
     /// attempts increment, then field/value pairs. Returns {moved 1/0/-1 missing, previous status}, and when moved
-    /// also the callback flag, event id, reference and entity (for the entity's status callback).
+    /// also the callback flag, event id, reference and entity (for the entity's status callback) and the channel.
     static let transition = RedisScript("""
     local cur = redis.call('HGET', KEYS[1], 'status')
     if not cur then return {-1, ''} end
@@ -30,7 +30,7 @@ enum NotificationScripts {
     if #ARGV > 4 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
     if ARGV[4] ~= '0' then redis.call('HINCRBY', KEYS[1], 'attempts', tonumber(ARGV[4])) end
     redis.call('RPUSH', KEYS[2], ARGV[3])
-    local cb = redis.call('HMGET', KEYS[1], 'cb', 'eventId', 'reference', 'entity')
-    return {1, cur, cb[1] or '', cb[2] or '', cb[3] or '', cb[4] or ''}
+    local cb = redis.call('HMGET', KEYS[1], 'cb', 'eventId', 'reference', 'entity', 'channel')
+    return {1, cur, cb[1] or '', cb[2] or '', cb[3] or '', cb[4] or '', cb[5] or ''}
     """)
 }

@@ -35,7 +35,9 @@ public struct NotificationStore: Sendable {
             guard let r = reply.array, r.count == 4, let status = r[1].string.flatMap(NotificationStatus.init(rawValue:)) else {
                 throw StoreError.unexpected("notification create", reply)
             }
-            return Creation(id: n.id, created: r[0].int == 1, status: status, enqueued: r[2].string == "1",
+            let created = r[0].int == 1
+            if created { NotificationMetrics.count(channel: n.channel.rawValue, status: status) }
+            return Creation(id: n.id, created: created, status: status, enqueued: r[2].string == "1",
                             initial: r[3].string.flatMap(NotificationStatus.init(rawValue:)) ?? status)
         }
     }
@@ -66,8 +68,9 @@ public struct NotificationStore: Sendable {
         let previous = r[1].string.flatMap(NotificationStatus.init(rawValue:))
         switch (code, previous) {
         case (1, let p?):
+            NotificationMetrics.count(channel: r.count > 6 ? r[6].string ?? "" : "", status: status)
             // The entity asked for status callbacks: queue this change; the callback worker posts it.
-            if r.count == 6, r[2].string == "1", let eventId = r[3].string, let entity = r[5].string {
+            if r.count >= 6, r[2].string == "1", let eventId = r[3].string, let entity = r[5].string {
                 let reference = r[4].string.flatMap { $0.isEmpty ? nil : $0 }
                 try await CallbackQueue(redis: redis).add([CallbackPayload(notificationId: id, eventId: eventId, entity: entity, reference: reference,
                                                                            status: status, detail: detail, at: now)])

@@ -101,7 +101,8 @@ struct FanoutConsentTests {
         let due = try #require(try await env.redis.send("ZSCORE", Keys.delayed("sms"), held).string.flatMap(Double.init))
         let expected = quiet.nextAllowed(after: now).timeIntervalSince1970 * 1000
         #expect(abs(due - expected) < 1000)
-        #expect(due > now.timeIntervalSince1970 * 1000 + 59 * 60_000)
+        // About an hour on (the window was set to the minute, and a slow start may have crossed a minute since).
+        #expect(due > now.timeIntervalSince1970 * 1000 + 58 * 60_000)
         let timeline = try #require(try await NotificationStore(redis: env.redis).load(held)).timeline
         #expect(timeline.first?.detail.contains("held for quiet hours") == true)
         #expect(try await EventStore(redis: env.redis).load(normal.id)?.counts[.queued] == 1)

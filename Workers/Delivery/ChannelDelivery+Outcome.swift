@@ -1,6 +1,7 @@
 import Foundation
 import NotifyCore
 import NotifyStore
+import Metrics
 
 extension ChannelDelivery {
     /// Moves to a final status (or `sent`) and adjusts the event's counts, which count `sending` as `queued`.
@@ -27,6 +28,7 @@ extension ChannelDelivery {
         let delay = settings.backoff.delay(attempt: onChannel, retryAfter: retryAfter)
         let seconds = String(format: "%.1f", ProviderHealth.seconds(delay))
         guard case .moved = try await stores.notifications.move(n.id, to: .queued, detail: "attempt \(attempts) failed: \(summary); retry in \(seconds)s") else { return }
+        Counter(label: "notifyme_retries_total", dimensions: [("channel", channel.rawValue)]).increment()
         try await stores.delayed[channel]?.schedule(n.id, after: delay)
     }
 
@@ -47,6 +49,7 @@ extension ChannelDelivery {
             notificationId: n.id, channel: channel, eventId: n.eventId, eventType: n.eventType, entity: n.entity,
             attempts: n.attempts + (status == .sending ? 1 : 0), lastError: detail, failedAt: Date(), history: history
         ))
+        Counter(label: "notifyme_dead_letters_total", dimensions: [("channel", channel.rawValue)]).increment()
         logger.warning("\(channel.rawValue) delivery failed; dead-lettered", metadata: ["notification": "\(n.id)"])
     }
 

@@ -3,6 +3,7 @@ import Logging
 import NotifyCore
 import NotifyStore
 import Redis
+import Metrics
 
 /// One channel's sends: takes a queued notification, sends it through a provider, and records what happened.
 ///
@@ -98,14 +99,21 @@ struct ChannelDelivery: Sendable {
             }
         }
         let message = outbound(n, target: target)
+        let started = ContinuousClock.now
+        let timer = Timer(label: "notifyme_provider_request_duration", dimensions: [("channel", channel.rawValue), ("provider", member.name)],
+                          preferredDisplayUnit: .seconds)
         do {
             let acceptance = try await member.adapter.send(message)
+            timer.record(duration: ContinuousClock.now - started)
             target.pool.record(member.name, success: true)
             try await stores.notifications.markAccepted(n.id, target: target.key, provider: member.name, messageId: acceptance.messageId)
             try await stores.messageIndex.record(provider: member.name, messageId: acceptance.messageId, notificationId: n.id)
             return .success((member.name, acceptance.messageId))
         } catch {
             let e = ProviderError.from(error, provider: member.name)
+            timer.record(duration: ContinuousClock.now - started)
+            Counter(label: "notifyme_provider_errors_total", dimensions: [("channel", channel.rawValue), ("provider", member.name),
+                                                                         ("kind", "\(e.kind)")]).increment()
             target.pool.record(member.name, success: !e.countsAgainstProvider)
             logger.info("\(channel.rawValue) send failed", metadata: ["notification": "\(n.id)", "provider": "\(member.name)", "error": "\(e)"])
             return .failure(e)

@@ -1,0 +1,38 @@
+import Foundation
+import Hummingbird
+import Metrics
+import NotifyCore
+import NotifyStore
+import Prometheus
+import Redis
+
+/// GET /metrics: the process's counters and timers in Prometheus text format, with each queue's backlog read at scrape time.
+struct MetricsController {
+    let redis: RedisClient
+    let registry: PrometheusCollectorRegistry
+
+    /// The queues whose depth and oldest entry are reported: (stream, consumer group, label).
+    static func queues(_ redis: RedisClient) -> [(queue: WorkQueue, name: String)] {
+        Channel.allCases.map { (WorkQueue(redis: redis, stream: Keys.stream($0.rawValue), group: $0.rawValue), $0.rawValue) } + [
+            (WorkQueue(redis: redis, stream: Keys.stream("events"), group: "fanout"), "events"),
+            (CallbackQueue(redis: redis).queue, "callbacks"),
+            (ReplayJobStore(redis: redis).queue, "replays"),
+        ]
+    }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("metrics") { _, _ in
+            // Redis down: the process's own figures still go out; the queue gauges keep their last values.
+            for (queue, name) in Self.queues(redis) {
+                guard let stats = try? await queue.stats() else { continue }
+                Gauge(label: "notifyme_queue_depth", dimensions: [("queue", name)]).record(stats.depth)
+                Gauge(label: "notifyme_queue_oldest_age_seconds", dimensions: [("queue", name)]).record(stats.oldestAge)
+            }
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(16_384)
+            registry.emit(into: &buffer)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        }
+    }
+}
