@@ -78,13 +78,16 @@ extension ProviderSimulator {
 
     private func didBind(http1 port: Int?) {
         guard let port else { return }
-        state.withLock { $0.http1Port = port }
-        guard let directory = configuration.credentialsDirectory else { return }
-        do {
-            try credentials.writeServiceAccount(to: directory)
-        } catch {
-            logger.warning("cannot rewrite FCM service account", metadata: ["error": "\(error)"])
+        // The file first, then the port: `ready()` returns once the port is known, and whoever reads the
+        // service account then must find it pointing at this port, not at the previous run's.
+        if let directory = configuration.credentialsDirectory {
+            do {
+                try credentials(port: port).writeServiceAccount(to: directory)
+            } catch {
+                logger.warning("cannot rewrite FCM service account", metadata: ["error": "\(error)"])
+            }
         }
+        state.withLock { $0.http1Port = port }
     }
 
     private func didBind(http2 port: Int?) {

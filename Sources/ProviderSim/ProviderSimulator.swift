@@ -56,8 +56,12 @@ public final class ProviderSimulator: Service, Sendable {
 
     /// The credentials clients use; the FCM `token_uri` points at this simulator's bound port.
     public var credentials: SimulatorCredentials {
+        credentials(port: state.withLock { $0.http1Port } ?? configuration.port)
+    }
+
+    func credentials(port: Int) -> SimulatorCredentials {
         var credentials = baseCredentials
-        credentials.fcm.tokenURI = baseURL + "/fcm/token"
+        credentials.fcm.tokenURI = Self.origin(host: configuration.host, port: port) + "/fcm/token"
         return credentials
     }
 
