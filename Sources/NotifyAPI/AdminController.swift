@@ -31,7 +31,7 @@ struct AdminController {
         let attempts: Int
         let error: String
         let failedAt: Date
-        /// The notification's status now; `expired` once its record is past retention.
+        /// The notification's status now; `purged` once its record is past retention (not `expired`, a status of its own).
         let status: String
     }
 
@@ -54,7 +54,7 @@ struct AdminController {
         return JSONResponse(Page(items: page.items.map { item in
             FailureView(id: item.id, notificationId: item.letter.notificationId, channel: item.letter.channel.rawValue, eventId: item.letter.eventId,
                         eventType: item.letter.eventType, entity: item.letter.entity, attempts: item.letter.attempts, error: item.letter.lastError,
-                        failedAt: item.letter.failedAt, status: item.status?.rawValue ?? "expired")
+                        failedAt: item.letter.failedAt, status: item.status?.rawValue ?? "purged")
         }, next: page.next))
     }
 

@@ -13,7 +13,7 @@ struct MetricsController {
 
     /// The queues whose depth and oldest entry are reported: (stream, consumer group, label).
     static func queues(_ redis: RedisClient) -> [(queue: WorkQueue, name: String)] {
-        Channel.allCases.map { (WorkQueue(redis: redis, stream: Keys.stream($0.rawValue), group: $0.rawValue), $0.rawValue) } + [
+        Channel.allCases.map { (WorkQueue.channel($0, redis: redis), $0.rawValue) } + [
             (WorkQueue(redis: redis, stream: Keys.stream("events"), group: "fanout"), "events"),
             (CallbackQueue(redis: redis).queue, "callbacks"),
             (ReplayJobStore(redis: redis).queue, "replays"),

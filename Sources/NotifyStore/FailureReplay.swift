@@ -88,6 +88,6 @@ public struct FailureReplay: Sendable {
     }
 
     private func queue(_ channel: Channel) -> WorkQueue {
-        WorkQueue(redis: redis, stream: Keys.stream(channel.rawValue), group: channel.rawValue)
+        WorkQueue.channel(channel, redis: redis)
     }
 }

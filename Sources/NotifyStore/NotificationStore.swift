@@ -31,13 +31,15 @@ public struct NotificationStore: Sendable {
             return ([Keys.notification(n.id), Keys.timeline(n.id)], [entry, Int(retention.components.seconds)] + Self.fields(n))
         }
         let replies = try await redis.evalshaPipeline(NotificationScripts.create, calls: calls)
+        var created: [NotificationMetrics.Key: Int] = [:]
+        defer { NotificationMetrics.count(created) }
         return try zip(notifications, replies).map { n, reply in
             guard let r = reply.array, r.count == 4, let status = r[1].string.flatMap(NotificationStatus.init(rawValue:)) else {
                 throw StoreError.unexpected("notification create", reply)
             }
-            let created = r[0].int == 1
-            if created { NotificationMetrics.count(channel: n.channel.rawValue, status: status) }
-            return Creation(id: n.id, created: created, status: status, enqueued: r[2].string == "1",
+            let isNew = r[0].int == 1
+            if isNew { created[NotificationMetrics.Key(channel: n.channel.rawValue, status: status), default: 0] += 1 }
+            return Creation(id: n.id, created: isNew, status: status, enqueued: r[2].string == "1",
                             initial: r[3].string.flatMap(NotificationStatus.init(rawValue:)) ?? status)
         }
     }

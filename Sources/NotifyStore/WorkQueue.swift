@@ -1,3 +1,4 @@
+import NotifyCore
 import Redis
 
 /// One stream read through a consumer group: at-least-once delivery of small field maps.
@@ -16,6 +17,11 @@ public struct WorkQueue: Sendable {
         self.redis = redis
         self.stream = stream
         self.group = group
+    }
+
+    /// A channel's delivery queue: its stream, read by the group named after the channel.
+    public static func channel(_ channel: Channel, redis: RedisClient) -> WorkQueue {
+        WorkQueue(redis: redis, stream: Keys.stream(channel.rawValue), group: channel.rawValue)
     }
 
     /// Creates the group (and the stream) if needed, from the start so nothing added before is missed.

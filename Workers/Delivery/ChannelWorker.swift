@@ -15,7 +15,7 @@ public struct ChannelWorker: Service {
                 pools: ChannelPools, settings: DeliverySettings, concurrency: Int, consumerName: String,
                 unsubscribeLinks: UnsubscribeLinks? = nil, logger: Logger) {
         let stores = DeliveryStores(redis: redis, cipher: cipher)
-        self.consumer = QueueConsumer(queue: stores.queues[channel] ?? WorkQueue(redis: redis, stream: Keys.stream(channel.rawValue), group: channel.rawValue),
+        self.consumer = QueueConsumer(queue: stores.queues[channel] ?? WorkQueue.channel(channel, redis: redis),
                                       redis: redis, consumer: consumerName, batchSize: concurrency,
                                       visibilityTimeout: settings.lease, logger: logger)
         self.delivery = ChannelDelivery(channel: channel, stores: stores, catalogue: catalogue, templates: templates, pools: pools,

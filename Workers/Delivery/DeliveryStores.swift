@@ -30,7 +30,7 @@ struct DeliveryStores: Sendable {
         outcomes = DeliveryOutcomes(redis: redis)
         delayed = Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0, DelayedQueue(redis: redis, queue: $0.rawValue)) })
         queues = Dictionary(uniqueKeysWithValues: Channel.allCases.map {
-            ($0, WorkQueue(redis: redis, stream: Keys.stream($0.rawValue), group: $0.rawValue))
+            ($0, WorkQueue.channel($0, redis: redis))
         })
     }
 }

@@ -154,7 +154,7 @@ extension FanoutPlanner {
             catalogue: catalogue, templates: templates, contacts: contacts, subscriptions: SubscriptionStore(redis: redis), devices: devices,
             notifications: NotificationStore(redis: redis, retention: retention), events: EventStore(redis: redis, retention: retention), topics: TopicStore(redis: redis),
             channelQueues: Dictionary(uniqueKeysWithValues: Channel.allCases.map {
-                ($0, WorkQueue(redis: redis, stream: Keys.stream($0.rawValue), group: $0.rawValue))
+                ($0, WorkQueue.channel($0, redis: redis))
             }),
             delayed: Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0, DelayedQueue(redis: redis, queue: $0.rawValue)) }),
             redis: redis, batchSize: batchSize, logger: logger
