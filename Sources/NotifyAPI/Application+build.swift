@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 import NotifyConfig
 import NotifyStore
 import ServiceLifecycle
@@ -56,8 +57,15 @@ public func buildRouter(_ deps: APIDependencies) -> Router<AppRequestContext> {
 /// The HTTP application on the configured address, running `services` (the workers) beside it.
 public func buildApplication(config: NotifyConfiguration, dependencies: APIDependencies, services: [any Service] = [],
                              logger: Logger) -> some ApplicationProtocol {
-    Application(
+    let limits = config.http
+    return Application(
         router: buildRouter(dependencies),
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [RequestLimitHandler(requestTimeout: limits.requestTimeout, maxBodyBytes: limits.maxBodyBytes)],
+            idleTimeout: TimeAmount(limits.idleTimeout),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes,
+                                            maxHeaderFieldCount: limits.maxHeaderCount)
+        )),
         configuration: .init(address: .hostname(config.http.host, port: config.http.port), serverName: "NotifyMe"),
         services: services,
         logger: logger

@@ -14,7 +14,10 @@ enum JSONBody {
     /// Also returns the raw body, for idempotency hashing.
     static func decodeWithBytes<T: Decodable>(_ type: T.Type, from request: Request, allowed: Set<String>, maxBytes: Int = maxBytes) async throws -> (value: T, bytes: Data) {
         let buffer: ByteBuffer
-        do { buffer = try await request.body.collect(upTo: maxBytes) } catch {
+        do { buffer = try await request.body.collect(upTo: maxBytes) } catch let error as NotifyError {
+            // The connection's own limits (RequestLimitHandler): time, or the size over all paths.
+            throw error
+        } catch {
             throw NotifyError.tooLarge("body", "must be at most \(maxBytes) bytes")
         }
         let data = Data(buffer: buffer)

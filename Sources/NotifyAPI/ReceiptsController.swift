@@ -23,7 +23,9 @@ struct ReceiptsController {
         let name = context.parameters.get("provider") ?? ""
         guard let provider = providers[name] else { throw NotifyError.notFound("no provider '\(name.prefix(64))' posts receipts here") }
         let bytes: [UInt8]
-        do { bytes = Array(buffer: try await request.body.collect(upTo: 64 << 10)) } catch {
+        do { bytes = Array(buffer: try await request.body.collect(upTo: 64 << 10)) } catch let error as NotifyError {
+            throw error
+        } catch {
             throw NotifyError.tooLarge("body", "must be at most 64 KiB")
         }
         // A replay already seen, or an intermediate status such as "sent": accepted, nothing to record.

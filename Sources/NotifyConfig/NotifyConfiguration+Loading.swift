@@ -46,6 +46,11 @@ extension NotifyConfiguration {
         c.http.host = try http.string("host", default: c.http.host)
         c.http.port = try http.int("port", default: c.http.port, range: 0...65535)
         c.http.publicURL = try http.string("publicURL", default: c.http.publicURL)
+        c.http.idleTimeout = try http.duration("idleTimeout", default: c.http.idleTimeout, range: .seconds(1) ... .seconds(3600))
+        c.http.requestTimeout = try http.duration("requestTimeout", default: c.http.requestTimeout, range: .seconds(1) ... .seconds(3600))
+        c.http.maxBodyBytes = try http.int("maxBodyBytes", default: c.http.maxBodyBytes, range: (64 << 10)...(1 << 30))
+        c.http.maxHeaderBytes = try http.int("maxHeaderBytes", default: c.http.maxHeaderBytes, range: 1024...(1 << 20))
+        c.http.maxHeaderCount = try http.int("maxHeaderCount", default: c.http.maxHeaderCount, range: 8...10_000)
         try http.rejectUnknownKeys()
 
         c.dataDir = try r.string("dataDir", default: c.dataDir)

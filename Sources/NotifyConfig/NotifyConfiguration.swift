@@ -8,6 +8,17 @@ public struct NotifyConfiguration: Sendable {
         /// How residents and providers reach the API from outside (unsubscribe links, receipt callbacks),
         /// e.g. `https://notify.gov.bh`; empty: `http://host:port`.
         public var publicURL: String = ""
+        /// A connection that completes no request head for this long is closed: idle keep-alive connections
+        /// and clients that send their headers slowly.
+        public var idleTimeout: Duration = .seconds(15)
+        /// From a request's head to the end of its body; a slower client gets 408 and is disconnected.
+        public var requestTimeout: Duration = .seconds(30)
+        /// The largest request body on any path (endpoints have smaller limits of their own).
+        public var maxBodyBytes: Int = 4 << 20
+        /// The largest request head (request line and headers); past it, 400 and the connection is closed.
+        public var maxHeaderBytes: Int = 16 << 10
+        /// The most header fields one request may carry.
+        public var maxHeaderCount: Int = 100
     }
 
     public struct RedisSettings: Sendable {

@@ -4,7 +4,7 @@
 public struct NotifyError: Error, Sendable, CustomStringConvertible {
     private enum Code: String, Sendable {
         case validation, notFound = "not-found", unauthorized, forbidden, conflict, tooLarge = "too-large",
-             tooManyRequests = "too-many-requests", unavailable, `internal`
+             requestTimeout = "request-timeout", tooManyRequests = "too-many-requests", unavailable, `internal`
     }
 
     private let code: Code
@@ -38,6 +38,8 @@ public struct NotifyError: Error, Sendable, CustomStringConvertible {
     public static func tooLarge(_ field: String, _ detail: String) -> NotifyError {
         NotifyError(.tooLarge, detail, fields: [FieldError(field: field, detail: detail)])
     }
+    /// The client took too long to send its request.
+    public static func requestTimeout(_ detail: String) -> NotifyError { NotifyError(.requestTimeout, detail) }
     public static func tooManyRequests(_ detail: String, retryAfter: Int?) -> NotifyError {
         NotifyError(.tooManyRequests, detail, retryAfter: retryAfter)
     }
@@ -56,6 +58,7 @@ public struct NotifyError: Error, Sendable, CustomStringConvertible {
         case .forbidden: 403
         case .conflict: 409
         case .tooLarge: 413
+        case .requestTimeout: 408
         case .tooManyRequests: 429
         case .unavailable: 503
         case .internal: 500

@@ -19,6 +19,9 @@ import Testing
         let c = try NotifyConfiguration.parse(yaml: yaml)
         #expect(c.redis.commandTimeout == .seconds(5))
         #expect(c.workers.maxAttempts == 5)
+        let d = NotifyConfiguration().http
+        #expect(c.http.idleTimeout == d.idleTimeout && c.http.requestTimeout == d.requestTimeout)
+        #expect(c.http.maxBodyBytes == d.maxBodyBytes && c.http.maxHeaderBytes == d.maxHeaderBytes && c.http.maxHeaderCount == d.maxHeaderCount)
     }
 
     @Test func environmentOverridesTheFile() throws {
@@ -36,6 +39,8 @@ import Testing
     @Test(arguments: [
         ("http:\n  port: 70000\n", "http.port"),
         ("http:\n  port: abc\n", "http.port"),
+        ("http:\n  maxBodyBytes: 10\n", "http.maxBodyBytes"),
+        ("http:\n  requestTimeout: 0s\n", "http.requestTimeout"),
         ("redis:\n  commandTimeout: soon\n", "redis.commandTimeout"),
         ("redis:\n  url: http://x\n", "redis.url"),
         ("redis:\n  appendfsync: never\n", "redis.appendfsync"),

@@ -1,0 +1,71 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A plain TCP connection to 127.0.0.1 for tests that must misbehave as an HTTP client does: send a head byte by
+/// byte, stall mid-body, never stop sending. Blocking calls: use it inside ``OffPool/run(_:)``.
+public final class RawConnection: @unchecked Sendable {
+    // @unchecked: one test thread owns each connection; nothing is shared.
+    private let fd: Int32
+    public private(set) var isOpen = true
+
+    public init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestSupportError("socket() failed") }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else {
+            Glibc.close(fd)
+            throw TestSupportError("connect to 127.0.0.1:\(port) failed")
+        }
+    }
+
+    deinit { close() }
+
+    /// Sends all of `text`; false once the peer has closed or reset the connection.
+    @discardableResult
+    public func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+
+    @discardableResult
+    public func send(_ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
+    }
+
+    /// Everything the server sends until it closes the connection, or nil if it is still open after `timeout` seconds.
+    public func readUntilClosed(timeout: Double) -> String? {
+        var received: [UInt8] = []
+        let deadline = Date().addingTimeInterval(timeout)
+        var buffer = [UInt8](repeating: 0, count: 16 << 10)
+        while Date() < deadline {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let wait = Int32(max(1, deadline.timeIntervalSinceNow * 1000))
+            guard poll(&pfd, 1, wait) > 0 else { continue }
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return String(decoding: received, as: UTF8.self) }
+            received += buffer[0..<n]
+        }
+        return nil
+    }
+
+    /// Whether the server has closed the connection (a read returns end of file or a reset) within `timeout` seconds.
+    public func isClosedByPeer(within timeout: Double) -> Bool { readUntilClosed(timeout: timeout) != nil }
+
+    public func close() {
+        guard isOpen else { return }
+        isOpen = false
+        Glibc.close(fd)
+    }
+}
