@@ -11,7 +11,8 @@ import Transport
 public enum WorkerSet {
     public static func make(config: NotifyConfiguration, redis: RedisClient, catalogue: EventCatalogue, templates: TemplateSet,
                             cipher: FieldCipher, transport: CurlTransport, roles: Set<WorkerRole> = Set(WorkerRole.allCases),
-                            logger: Logger) throws -> [any Service] {
+                            health: WorkerHealth? = nil, logger: Logger) throws -> [any Service] {
+        func heartbeat(_ name: String) -> Heartbeat { health?.heartbeat(name) ?? .detached }
         let contacts = ContactStore(redis: redis, cipher: cipher)
         let devices = DeviceStore(redis: redis, cipher: cipher)
         let host = ProcessInfo.processInfo.hostName
@@ -22,7 +23,7 @@ public enum WorkerSet {
                 redis: redis, contacts: contacts, devices: devices, catalogue: catalogue, templates: templates,
                 consumerName: "fanout-\(host)-\(pid)-\(i)", batchSize: config.workers.fanoutBatchSize,
                 visibilityTimeout: config.workers.visibilityTimeout, retention: config.notifications.retention,
-                logger: logger.with("worker", "fanout")
+                heartbeat: heartbeat("fanout-\(i)"), logger: logger.with("worker", "fanout")
             ))
         }
         let factory = ProviderFactory(config: config, transport: transport)
@@ -40,7 +41,7 @@ public enum WorkerSet {
             services.append(ChannelWorker(
                 channel: channel, redis: redis, cipher: cipher, catalogue: catalogue, templates: templates, pools: pools,
                 settings: settings, concurrency: concurrency[channel] ?? 16, consumerName: "\(channel.rawValue)-\(host)-\(pid)",
-                unsubscribeLinks: links, logger: logger.with("worker", channel.rawValue)
+                unsubscribeLinks: links, heartbeat: heartbeat(channel.rawValue), logger: logger.with("worker", channel.rawValue)
             ))
         }
         if roles.contains(.callbacks) {
@@ -49,17 +50,18 @@ public enum WorkerSet {
                 redis: redis, cipher: cipher, transport: transport,
                 settings: CallbackSettings(concurrency: c.concurrency, timeout: c.timeout, maxAttempts: c.maxAttempts, suspendAfter: c.suspendAfter,
                                            backoff: Backoff(base: c.retryBase, cap: c.retryCap)),
-                consumerName: "callbacks-\(host)-\(pid)", visibilityTimeout: config.workers.visibilityTimeout, logger: logger.with("worker", "callbacks")
+                consumerName: "callbacks-\(host)-\(pid)", visibilityTimeout: config.workers.visibilityTimeout, heartbeat: heartbeat("callbacks"),
+                logger: logger.with("worker", "callbacks")
             ))
         }
         if roles.contains(.scheduler) {
-            services.append(RetryScheduler(redis: redis, logger: logger.with("worker", "scheduler")))
-            services.append(EventScheduler(redis: redis, logger: logger.with("worker", "event-scheduler")))
-            services.append(ReceiptExpiry(redis: redis, logger: logger.with("worker", "receipt-expiry")))
+            services.append(RetryScheduler(redis: redis, heartbeat: heartbeat("scheduler.retries"), logger: logger.with("worker", "scheduler")))
+            services.append(EventScheduler(redis: redis, heartbeat: heartbeat("scheduler.events"), logger: logger.with("worker", "event-scheduler")))
+            services.append(ReceiptExpiry(redis: redis, heartbeat: heartbeat("scheduler.receipts"), logger: logger.with("worker", "receipt-expiry")))
         }
         if roles.contains(.replays) {
             services.append(ReplayWorker(redis: redis, replay: FailureReplay(redis: redis, cipher: cipher, catalogue: catalogue, templates: templates),
-                                         consumerName: "replays-\(host)-\(pid)", logger: logger.with("worker", "replays")))
+                                         consumerName: "replays-\(host)-\(pid)", heartbeat: heartbeat("replays"), logger: logger.with("worker", "replays")))
         }
         return services
     }

@@ -21,11 +21,13 @@ public struct APIDependencies: Sendable {
     public let publicURL: String
     /// What GET /metrics serves: the registry the process's metrics factory writes to.
     public let metrics: PrometheusCollectorRegistry
+    /// The workers running in this process, for GET /health/ready (none in an API-only process).
+    public let health: WorkerHealth
 
     public init(redis: RedisClient, catalogue: EventCatalogue, templates: TemplateSet, verifier: IdentityVerifier,
                 cipher: FieldCipher, residents: NotifyConfiguration.Residents = .init(), publishing: NotifyConfiguration.Publishing = .init(),
                 notifications: NotifyConfiguration.Notifications = .init(), smsProviders: [ProviderSettings] = [], publicURL: String = "",
-                metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+                metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), health: WorkerHealth = WorkerHealth()) {
         self.redis = redis
         self.catalogue = catalogue
         self.templates = templates
@@ -37,11 +39,13 @@ public struct APIDependencies: Sendable {
         self.smsProviders = smsProviders
         self.publicURL = publicURL
         self.metrics = metrics
+        self.health = health
     }
 
     /// Loads the catalogue, templates and trusted identity keys named by `config`.
     public static func make(config: NotifyConfiguration, redis: RedisClient,
-                            metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) async throws -> APIDependencies {
+                            metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+                            health: WorkerHealth = WorkerHealth()) async throws -> APIDependencies {
         let catalogue = try CatalogueLoader.load(path: config.cataloguePath)
         let templates = try TemplateLoader.load(directory: config.templatesPath)
         try TemplateLoader.check(templates, against: catalogue)
@@ -51,6 +55,6 @@ public struct APIDependencies: Sendable {
         let cipher = try FieldCipher.load(key: config.security.encryptionKey, keyFile: config.encryptionKeyPath)
         return APIDependencies(redis: redis, catalogue: catalogue, templates: templates, verifier: verifier, cipher: cipher,
                                residents: config.residents, publishing: config.publishing, notifications: config.notifications,
-                               smsProviders: config.providers.sms, publicURL: config.publicURL, metrics: metrics)
+                               smsProviders: config.providers.sms, publicURL: config.publicURL, metrics: metrics, health: health)
     }
 }

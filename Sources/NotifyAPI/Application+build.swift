@@ -11,7 +11,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<AppRequestContext> {
     // Outside the problem middleware, so it records the status each error was answered with.
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
-    HealthController(redis: deps.redis).register(on: router)
+    HealthController(redis: deps.redis, workers: deps.health).register(on: router)
     MetricsController(redis: deps.redis, registry: deps.metrics).register(on: router)
     StaticController().register(on: router)
 

@@ -82,6 +82,19 @@ public struct WorkQueue: Sendable {
         _ = try await redis.send(RedisCommand("XCLAIM", [stream, group, consumer, 0] + ids.map { $0 as any RedisArgument } + ["JUSTID"]))
     }
 
+    /// Makes every entry `consumer` still holds look idle for `idle`, so the next reclaim by any consumer takes it at once:
+    /// how a worker stopping gracefully hands back what it did not finish, instead of leaving it to the visibility
+    /// timeout. JUSTID: handing back is not a delivery, so it does not count towards dead-lettering.
+    @discardableResult
+    public func handBack(consumer: String, idle: Duration) async throws -> Int {
+        let reply = try await redis.send("XPENDING", stream, group, "-", "+", 10_000, consumer)
+        let ids = (reply.array ?? []).compactMap { $0.array?.first?.string }
+        guard !ids.isEmpty else { return 0 }
+        let ms = Int(idle.components.seconds * 1000)
+        _ = try await redis.send(RedisCommand("XCLAIM", [stream, group, consumer, 0] + ids.map { $0 as any RedisArgument } + ["IDLE", ms, "JUSTID"]))
+        return ids.count
+    }
+
     /// Entries in the stream not yet acknowledged by the group.
     public func pendingCount() async throws -> Int {
         let reply = try await redis.send("XPENDING", stream, group)

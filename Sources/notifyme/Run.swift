@@ -38,7 +38,7 @@ struct Run: AsyncParsableCommand {
 
         let deps = try await CLI.dependencies(config, redis: redis)
         var workers = try WorkerSet.make(config: config, redis: redis, catalogue: deps.catalogue, templates: deps.templates, cipher: deps.cipher,
-                                         transport: transport, logger: logger)
+                                         transport: transport, health: deps.health, logger: logger)
         if let simulator { workers.insert(simulator, at: 0) }
         let app = buildApplication(config: config, dependencies: deps, services: workers, logger: logger)
         logger.info("NotifyMe starting", metadata: [

@@ -19,11 +19,11 @@ public struct CallbackWorker: Service {
     let logger: Logger
 
     public init(redis: RedisClient, cipher: FieldCipher, transport: CurlTransport, settings: CallbackSettings, consumerName: String,
-                visibilityTimeout: Duration, logger: Logger) {
+                visibilityTimeout: Duration, heartbeat: Heartbeat = .detached, logger: Logger) {
         queue = CallbackQueue(redis: redis)
         store = CallbackStore(redis: redis, cipher: cipher)
         consumer = QueueConsumer(queue: queue.queue, redis: redis, consumer: consumerName, batchSize: settings.concurrency,
-                                 visibilityTimeout: visibilityTimeout, logger: logger)
+                                 visibilityTimeout: visibilityTimeout, logger: logger, heartbeat: heartbeat)
         self.transport = transport
         self.settings = settings
         cache = CallbackCache()

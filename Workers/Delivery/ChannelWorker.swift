@@ -13,11 +13,11 @@ public struct ChannelWorker: Service {
 
     public init(channel: Channel, redis: RedisClient, cipher: FieldCipher, catalogue: EventCatalogue, templates: TemplateSet,
                 pools: ChannelPools, settings: DeliverySettings, concurrency: Int, consumerName: String,
-                unsubscribeLinks: UnsubscribeLinks? = nil, logger: Logger) {
+                unsubscribeLinks: UnsubscribeLinks? = nil, heartbeat: Heartbeat = .detached, logger: Logger) {
         let stores = DeliveryStores(redis: redis, cipher: cipher)
         self.consumer = QueueConsumer(queue: stores.queues[channel] ?? WorkQueue.channel(channel, redis: redis),
                                       redis: redis, consumer: consumerName, batchSize: concurrency,
-                                      visibilityTimeout: settings.lease, logger: logger)
+                                      visibilityTimeout: settings.lease, logger: logger, heartbeat: heartbeat)
         self.delivery = ChannelDelivery(channel: channel, stores: stores, catalogue: catalogue, templates: templates, pools: pools,
                                         settings: settings, unsubscribeLinks: unsubscribeLinks, logger: logger)
         self.concurrency = concurrency

@@ -9,9 +9,11 @@ public struct ReceiptExpiry: Service {
     let watch: ReceiptWatch
     let outcomes: DeliveryOutcomes
     let interval: Duration
+    let heartbeat: Heartbeat
     let logger: Logger
 
-    public init(redis: RedisClient, interval: Duration = .seconds(1), logger: Logger) {
+    public init(redis: RedisClient, interval: Duration = .seconds(1), heartbeat: Heartbeat = .detached, logger: Logger) {
+        self.heartbeat = heartbeat
         watch = ReceiptWatch(redis: redis)
         outcomes = DeliveryOutcomes(redis: redis)
         self.interval = interval
@@ -19,8 +21,13 @@ public struct ReceiptExpiry: Service {
     }
 
     public func run() async throws {
+        defer { heartbeat.stopped() }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do { try await sweep() } catch {
+            do {
+                try await sweep()
+                heartbeat.beat()
+            } catch {
+                heartbeat.failed()
                 logger.warning("expiring unanswered notifications failed; trying again", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: interval)

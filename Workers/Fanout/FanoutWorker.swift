@@ -17,13 +17,14 @@ public struct FanoutWorker: Service {
     let logger: Logger
 
     public init(redis: RedisClient, contacts: ContactStore, devices: DeviceStore, catalogue: EventCatalogue, templates: TemplateSet, consumerName: String,
-                batchSize: Int, visibilityTimeout: Duration, retention: Duration = .seconds(7 * 86_400), logger: Logger) {
+                batchSize: Int, visibilityTimeout: Duration, retention: Duration = .seconds(7 * 86_400), heartbeat: Heartbeat = .detached,
+                logger: Logger) {
         let events = EventStore(redis: redis)
         self.events = events
         self.logger = logger
         self.consumer = QueueConsumer(
             queue: WorkQueue(redis: redis, stream: events.stream, group: "fanout"), redis: redis,
-            consumer: consumerName, batchSize: 4, visibilityTimeout: visibilityTimeout, logger: logger
+            consumer: consumerName, batchSize: 4, visibilityTimeout: visibilityTimeout, logger: logger, heartbeat: heartbeat
         )
         self.planner = FanoutPlanner(redis: redis, contacts: contacts, devices: devices, catalogue: catalogue, templates: templates,
                                      batchSize: batchSize, retention: retention, logger: logger)

@@ -17,10 +17,10 @@ public struct ReplayWorker: Service {
     let logger: Logger
 
     public init(redis: RedisClient, replay: FailureReplay, consumerName: String, pageSize: Int = 500, concurrency: Int = 32,
-                visibilityTimeout: Duration = .seconds(60), logger: Logger) {
+                visibilityTimeout: Duration = .seconds(60), heartbeat: Heartbeat = .detached, logger: Logger) {
         jobs = ReplayJobStore(redis: redis)
         consumer = QueueConsumer(queue: jobs.queue, redis: redis, consumer: consumerName, batchSize: 1,
-                                 visibilityTimeout: visibilityTimeout, logger: logger)
+                                 visibilityTimeout: visibilityTimeout, logger: logger, heartbeat: heartbeat)
         query = FailureQuery(redis: redis)
         self.replay = replay
         audit = AuditLog(redis: redis)

@@ -4,7 +4,8 @@ import Redis
 import ServiceLifecycle
 
 /// The read loop every queue worker shares: drain own pending entries first, then new ones,
-/// reclaim entries dead consumers left behind, and stop between batches on graceful shutdown.
+/// reclaim entries dead consumers left behind, and stop between batches on graceful shutdown,
+/// handing back what is still unfinished.
 struct QueueConsumer: Sendable {
     let queue: WorkQueue
     let redis: RedisClient
@@ -12,14 +13,19 @@ struct QueueConsumer: Sendable {
     let batchSize: Int
     let visibilityTimeout: Duration
     let logger: Logger
+    var heartbeat: Heartbeat = .detached
 
     /// Calls `handle` with each batch until graceful shutdown; `handle` acks what it finished.
     func run(_ handle: @Sendable ([WorkQueue.Entry]) async throws -> Void) async throws {
         try await withRetry { try await queue.ensureGroup() }
         let connection = redis.makeBlockingConnection(name: "\(consumer)-read")
-        defer { connection.close() }
+        defer {
+            connection.close()
+            heartbeat.stopped()
+        }
         var drainingPending = true
-        var lastReclaim = ContinuousClock.now
+        // The first pass reclaims at once: a stopped worker's hand-back waits for no timer.
+        var lastReclaim = ContinuousClock.now - visibilityTimeout
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var entries: [WorkQueue.Entry]
             do {
@@ -32,10 +38,12 @@ struct QueueConsumer: Sendable {
                     lastReclaim = .now
                     entries += try await queue.reclaim(consumer: consumer, minIdle: visibilityTimeout, count: batchSize)
                 }
+                heartbeat.beat()
             } catch {
                 // Redis restarting or unreachable: back off, then read our own pending entries again.
                 logger.warning("queue read failed, retrying", metadata: ["stream": "\(queue.stream)", "error": "\(error)"])
                 drainingPending = true
+                heartbeat.failed()
                 try? await Task.sleep(for: .milliseconds(500))
                 continue
             }
@@ -44,8 +52,18 @@ struct QueueConsumer: Sendable {
                 // Unacked entries stay pending; reclaim retries them after the visibility timeout,
                 // so one that keeps failing does not hold back the ones behind it.
                 logger.warning("batch failed; its unacknowledged entries will be retried", metadata: ["stream": "\(queue.stream)", "error": "\(error)"])
+                heartbeat.failed()
                 try? await Task.sleep(for: .milliseconds(200))
             }
+        }
+        // Whatever this consumer still holds (a fan-out part or replay job stopped between pages, an entry whose
+        // handling failed) goes back now, for the next reclaim by any consumer.
+        do {
+            let handed = try await queue.handBack(consumer: consumer, idle: visibilityTimeout)
+            if handed > 0 { logger.info("handed back unfinished entries", metadata: ["stream": "\(queue.stream)", "entries": "\(handed)"]) }
+        } catch {
+            logger.warning("could not hand back unfinished entries; they return after the visibility timeout",
+                           metadata: ["stream": "\(queue.stream)", "error": "\(error)"])
         }
     }
 
