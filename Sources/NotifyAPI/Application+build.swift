@@ -10,6 +10,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     // Outside the problem middleware, so it records the status each error was answered with.
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: AccessLogMiddleware())
     router.add(middleware: ProblemMiddleware())
     HealthController(redis: deps.redis, workers: deps.health).register(on: router)
     MetricsController(redis: deps.redis, registry: deps.metrics).register(on: router)

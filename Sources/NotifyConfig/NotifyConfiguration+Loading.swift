@@ -57,6 +57,7 @@ extension NotifyConfiguration {
         c.cataloguePath = try r.string("catalogue", default: c.cataloguePath)
         c.templatesPath = try r.string("templates", default: c.templatesPath)
         c.logLevel = try r.string("logLevel", default: c.logLevel)
+        c.logFormat = try r.choice("logFormat", default: c.logFormat)
 
         var redis = try r.section("redis")
         c.redis.url = try redis.string("url", default: c.redis.url)
@@ -149,6 +150,12 @@ extension NotifyConfiguration {
         if let v = env["NOTIFYME_HTTP_HOST"], !v.isEmpty { http.host = v }
         if let v = env["NOTIFYME_SMTP_URL"] { email.smtpURL = v }
         if let v = env["NOTIFYME_LOG_LEVEL"], !v.isEmpty { logLevel = v }
+        if let v = env["NOTIFYME_LOG_FORMAT"], !v.isEmpty {
+            guard let format = LogFormat(rawValue: v) else {
+                throw .invalid("NOTIFYME_LOG_FORMAT", "must be one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            logFormat = format
+        }
         if let v = env["NOTIFYME_ENCRYPTION_KEY"], !v.isEmpty { security.encryptionKey = v }
         http.port = try Self.port(env, "NOTIFYME_HTTP_PORT") ?? http.port
         providers.simulator.port = try Self.port(env, "NOTIFYME_SIMULATOR_PORT") ?? providers.simulator.port

@@ -140,6 +140,10 @@ public struct NotifyConfiguration: Sendable {
     public var residents = Residents()
     public var providers = ProvidersConfiguration()
     public var logLevel: String = "info"
+    /// How log lines are written: one JSON object per line, plain text, or (auto) text on a terminal and JSON otherwise.
+    public var logFormat: LogFormat = .auto
+
+    public enum LogFormat: String, Sendable, CaseIterable { case auto, json, text }
 
     public init() {}
 

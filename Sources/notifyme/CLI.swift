@@ -13,10 +13,16 @@ enum CLI {
         }
     }
 
-    /// Logs go to stderr so stdout carries only what a command prints for scripts.
-    static func bootstrapLogging(level: String) -> Logger {
+    /// Logs go to stderr so stdout carries only what a command prints for scripts: JSON lines, or text on a terminal.
+    static func bootstrapLogging(level: String, format: NotifyConfiguration.LogFormat = .auto) -> Logger {
         let lvl = Logger.Level(rawValue: level) ?? .info
+        let json = format == .json || (format == .auto && isatty(STDERR_FILENO) == 0)
         LoggingSystem.bootstrap { label in
+            if json {
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = lvl
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = lvl
             return handler

@@ -27,7 +27,7 @@ struct Keys: AsyncParsableCommand {
 
         func run() async throws {
             let config = try CLI.loadConfiguration()
-            let logger = CLI.bootstrapLogging(level: "warning")
+            let logger = CLI.bootstrapLogging(level: "warning", format: .text)
             let patterns: [EventPattern]
             do { patterns = try EventPattern.list(events) } catch { throw CLI.fail("--events: \(error.detail)", code: 64) }
             let secret = try await CLI.withRedis(config, logger: logger) { redis in
@@ -51,7 +51,7 @@ struct Keys: AsyncParsableCommand {
 
         func run() async throws {
             let config = try CLI.loadConfiguration()
-            let logger = CLI.bootstrapLogging(level: "warning")
+            let logger = CLI.bootstrapLogging(level: "warning", format: .text)
             let keys = try await CLI.withRedis(config, logger: logger) { try await EntityKeyStore(redis: $0).list() }
             let dates = ISO8601DateFormatter()
             for key in keys where all || key.revokedAt == nil {
@@ -74,7 +74,7 @@ struct Keys: AsyncParsableCommand {
 
         func run() async throws {
             let config = try CLI.loadConfiguration()
-            let logger = CLI.bootstrapLogging(level: "warning")
+            let logger = CLI.bootstrapLogging(level: "warning", format: .text)
             let revoked = try await CLI.withRedis(config, logger: logger) { try await EntityKeyStore(redis: $0).revoke(id: id) }
             guard revoked else { throw CLI.fail("no API key with id '\(id.prefix(64))'", code: 1) }
             FileHandle.standardError.write(Data("notifyme: key \(id) revoked\n".utf8))

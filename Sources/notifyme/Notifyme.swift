@@ -7,8 +7,8 @@ struct Notifyme: AsyncParsableCommand {
         abstract: "NotifyMe: national notification dispatch (SMS, email, push).",
         discussion: """
         Configuration comes from Config/notifyme.yaml (or the file NOTIFYME_CONFIG names), overridden by
-        NOTIFYME_REDIS_URL, NOTIFYME_HTTP_PORT, NOTIFYME_HTTP_HOST, NOTIFYME_DATA_DIR, NOTIFYME_SMTP_URL and
-        NOTIFYME_LOG_LEVEL. With no Redis URL, NotifyMe uses a private redis-server under the data directory.
+        NOTIFYME_REDIS_URL, NOTIFYME_HTTP_PORT, NOTIFYME_HTTP_HOST, NOTIFYME_DATA_DIR, NOTIFYME_SMTP_URL,
+        NOTIFYME_LOG_LEVEL and NOTIFYME_LOG_FORMAT. With no Redis URL, NotifyMe uses a private redis-server under the data directory.
         """,
         subcommands: [Run.self, Worker.self, Keys.self, Admin.self, DevToken.self]
     )

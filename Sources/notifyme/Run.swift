@@ -20,7 +20,7 @@ struct Run: AsyncParsableCommand {
         // A peer closing a socket must be an error on that socket, not the end of the process.
         signal(SIGPIPE, SIG_IGN)
         var config = try CLI.loadConfiguration()
-        let logger = CLI.bootstrapLogging(level: config.logLevel)
+        let logger = CLI.bootstrapLogging(level: config.logLevel, format: config.logFormat)
         var simulator: ProviderSimulator?
         if config.providers.usesSimulator {
             var simLogger = logger

@@ -27,7 +27,7 @@ struct Worker: AsyncParsableCommand {
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
         let config = try CLI.loadConfiguration()
-        let logger = CLI.bootstrapLogging(level: config.logLevel)
+        let logger = CLI.bootstrapLogging(level: config.logLevel, format: config.logFormat)
         guard !config.usesEmbeddedRedis else {
             throw CLI.fail("a worker needs a shared Redis: set NOTIFYME_REDIS_URL or redis.url (or use `notifyme run`)", code: 64)
         }

@@ -8,66 +8,10 @@ import Transport
 struct RunCommandTests {
     let transport = CurlTransport()
 
+    var harness: RunHarness { RunHarness(transport: transport) }
+
     func http(_ method: String, _ url: String, token: String? = nil, body: String? = nil) async throws -> HTTPResponse {
-        var headers = [HTTPHeader(name: "Content-Type", value: "application/json")]
-        if let token { headers.append(HTTPHeader(name: "Authorization", value: "Bearer \(token)")) }
-        return try await transport.execute(HTTPRequest(method: method, url: url, headers: headers, body: body.map { Array($0.utf8) }, httpVersion: .http1_1))
-    }
-
-    func waitReady(_ base: String, _ process: ManagedProcess) async throws {
-        for _ in 0..<150 {
-            if let r = try? await http("GET", "\(base)/health/ready"), r.status == 200 { return }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw TestSupportError("notifyme run did not become ready:\n\(process.output)")
-    }
-
-    /// Starts `notifyme run` and waits until it is ready. A chosen port that another process (often a client's
-    /// ephemeral port) took before `run` could bind it gets fresh ports, up to three tries.
-    func startReady(_ env: [String: String], workDir: URL) async throws -> (ManagedProcess, [String: String]) {
-        var env = env
-        for attempt in 1...3 {
-            let run = try NotifymeBinary.start(env: env, workDir: workDir)
-            do {
-                try await waitReady("http://127.0.0.1:\(env["NOTIFYME_HTTP_PORT"] ?? "")", run)
-                return (run, env)
-            } catch {
-                guard attempt < 3, run.output.contains("Address already in use") else { throw error }
-                run.stop(signal: SIGKILL)
-                for name in ["NOTIFYME_HTTP_PORT", "NOTIFYME_SIMULATOR_PORT", "NOTIFYME_SIMULATOR_HTTP2_PORT"] where env[name] != nil {
-                    env[name] = String(try Loopback.freePort())
-                }
-            }
-        }
-        throw TestSupportError("unreachable")
-    }
-
-    /// The text of the first .eml in `outbox` whose subject line is `subject`, waiting up to 10 s.
-    func waitForMail(in outbox: URL, subject: String) async throws -> String? {
-        for _ in 0..<100 {
-            for file in (try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? [] {
-                if let text = try? String(contentsOf: outbox.appendingPathComponent(file), encoding: .utf8), text.contains("Subject: \(subject)\r\n") {
-                    return text
-                }
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return nil
-    }
-
-    /// The six-digit code in the newest SMS the simulator's gateway accepted for `to`, waiting up to 10 s.
-    func waitForSMSCode(simPort: Int, to: String) async throws -> String? {
-        for _ in 0..<100 {
-            let r = try await http("GET", "http://127.0.0.1:\(simPort)/_sim/messages?provider=gateway", token: nil, body: nil)
-            let items = (try? JSONSerialization.jsonObject(with: Data(r.body))) as? [[String: Any]] ?? []
-            if let text = items.last(where: { $0["recipient"] as? String == to })?["text"] as? String,
-               let range = text.range(of: #"\d{6}"#, options: .regularExpression) {
-                return String(text[range])
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return nil
+        try await harness.http(method, url, token: token, body: body)
     }
 
     @Test func embeddedRunDeliversToOutboxAndStopsCleanly() async throws {
@@ -87,7 +31,7 @@ struct RunCommandTests {
         let socket = dataDir.appendingPathComponent("redis.sock").path
         #expect(NotifymeBinary.processes(mentioning: socket).isEmpty, "keys create left its Redis running")
 
-        let (run, started) = try await startReady(env, workDir: dataDir)
+        let (run, started) = try await harness.startReady(env, workDir: dataDir)
         defer { run.stop(signal: SIGKILL) }
         let base = "http://127.0.0.1:\(started["NOTIFYME_HTTP_PORT"] ?? "")"
         let liveSimPort = Int(started["NOTIFYME_SIMULATOR_PORT"] ?? "") ?? simPort
@@ -99,13 +43,13 @@ struct RunCommandTests {
         let put = try await http("PUT", "\(base)/v1/me/contact", token: trimmedToken, body: #"{"email":"fatima@example.bh","phone":"+973 3600 1234","language":"en"}"#)
         #expect(put.status == 200, "\(put.bodyString)")
         let outbox = dataDir.appendingPathComponent("outbox")
-        let codeMail = try #require(try await waitForMail(in: outbox, subject: "Your verification code"), "no code in the outbox:\n\(run.output)")
+        let codeMail = try #require(try await harness.waitForMail(in: outbox, subject: "Your verification code"), "no code in the outbox:\n\(run.output)")
         let code = try #require(MailText.code(in: MailText.decodedBodies(codeMail)))
         let verified = try await http("POST", "\(base)/v1/me/contact/verify", token: trimmedToken, body: #"{"channel":"email","code":"\#(code)"}"#)
         #expect(verified.status == 200, "\(verified.bodyString)")
 
         // The phone's code goes out as SMS through the embedded provider simulator.
-        let smsCode = try #require(try await waitForSMSCode(simPort: liveSimPort, to: "+97336001234"), "no SMS at the simulator:\n\(run.output)")
+        let smsCode = try #require(try await harness.waitForSMSCode(simPort: liveSimPort, to: "+97336001234"), "no SMS at the simulator:\n\(run.output)")
         let phoneVerified = try await http("POST", "\(base)/v1/me/contact/verify", token: trimmedToken, body: #"{"channel":"sms","code":"\#(smsCode)"}"#)
         #expect(phoneVerified.status == 200, "\(phoneVerified.bodyString)")
         let me = try await http("GET", "\(base)/v1/me", token: trimmedToken, body: nil)
@@ -123,7 +67,7 @@ struct RunCommandTests {
 
         let pub = try await http("POST", "\(base)/v1/events", token: trimmedKey, body: Req.expiryEvent)
         #expect(pub.status == 202, "\(pub.bodyString)")
-        let mail = try #require(try await waitForMail(in: outbox, subject: "Your passport expires on 2026-12-24"), "no email in the outbox:\n\(run.output)")
+        let mail = try #require(try await harness.waitForMail(in: outbox, subject: "Your passport expires on 2026-12-24"), "no email in the outbox:\n\(run.output)")
         #expect(mail.contains("To: fatima@example.bh"))
 
         run.stop(signal: SIGTERM, timeout: 15)
@@ -141,7 +85,7 @@ struct RunCommandTests {
         let env = ["NOTIFYME_DATA_DIR": dataDir.path, "NOTIFYME_HTTP_PORT": "\(try Loopback.freePort())", "NOTIFYME_REDIS_URL": "",
                    "NOTIFYME_SIMULATOR_PORT": "\(try Loopback.freePort())", "NOTIFYME_SIMULATOR_HTTP2_PORT": "\(try Loopback.freePort())"]
         let socket = dataDir.appendingPathComponent("redis.sock").path
-        let (first, env1) = try await startReady(env, workDir: dataDir)
+        let (first, env1) = try await harness.startReady(env, workDir: dataDir)
         let port = env1["NOTIFYME_HTTP_PORT"] ?? ""
         let key = try await NotifymeBinary.run(["keys", "create", "--entity", "e1", "--events", "*"], env: env)
         #expect(key.code == 0)
@@ -150,7 +94,7 @@ struct RunCommandTests {
 
         let second = try NotifymeBinary.start(env: env1, workDir: dataDir)
         defer { second.stop(signal: SIGKILL) }
-        try await waitReady("http://127.0.0.1:\(port)", second)
+        try await harness.waitReady("http://127.0.0.1:\(port)", second)
         #expect(second.output.contains("took over the embedded redis-server"))
         // The key made before the crash is still there.
         let probe = try await http("GET", "http://127.0.0.1:\(port)/v1/events/evt_00000000000000000000000000000000",
@@ -169,7 +113,7 @@ struct RunCommandTests {
         let env = ["NOTIFYME_DATA_DIR": dataDir.path, "NOTIFYME_HTTP_PORT": "\(port)", "NOTIFYME_REDIS_URL": redis.url]
         let key = try await NotifymeBinary.run(["keys", "create", "--entity", "e1", "--events", "*"], env: env)
         #expect(key.code == 0, "\(key.err)")
-        let (run, _) = try await startReady(env, workDir: dataDir)
+        let (run, _) = try await harness.startReady(env, workDir: dataDir)
         defer { run.stop(signal: SIGKILL) }
         #expect(!FileManager.default.fileExists(atPath: dataDir.appendingPathComponent("redis.sock").path))
         #expect(NotifymeBinary.processes(mentioning: dataDir.path).filter { $0 != run.pid }.isEmpty)

@@ -11,10 +11,7 @@ struct ShutdownDrainTests {
     let transport = CurlTransport()
 
     func http(_ method: String, _ url: String, token: String? = nil, body: String? = nil) async throws -> HTTPResponse {
-        var headers = [HTTPHeader(name: "Content-Type", value: "application/json")]
-        if let token { headers.append(HTTPHeader(name: "Authorization", value: "Bearer \(token)")) }
-        return try await transport.execute(HTTPRequest(method: method, url: url, headers: headers, body: body.map { Array($0.utf8) },
-                                                       timeout: .seconds(5), httpVersion: .http1_1))
+        try await RunHarness(transport: transport).http(method, url, token: token, body: body)
     }
 
     /// Starts `notifyme run` on a fresh port and waits for readiness (a port taken meanwhile gets another try).
