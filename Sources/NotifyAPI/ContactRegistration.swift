@@ -40,10 +40,10 @@ struct ContactRegistration: Sendable {
         guard var contact = try await contacts.load(cpr), let address = contact.address(for: channel) else {
             throw NotifyError.invalid("channel", "there is no \(channel == .sms ? "phone number" : "email address") to verify")
         }
-        if contact.verified.contains(channel) { return contact }
         guard code.utf8.count == 6, code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             throw NotifyError.invalid("code", "must be the 6-digit code that was sent")
         }
+        if contact.verified.contains(channel) { return contact }
         switch try await verification.check(cpr, channel: channel, address: address, code: code) {
         case .ok:
             contact.verified.insert(channel)

@@ -30,9 +30,11 @@ public struct AuditLog: Sendable {
         return (items, items.count == limit ? items.last?.id : nil)
     }
 
-    /// Whether `cursor` has the shape of a stream entry id.
+    /// A stream entry id Redis takes as an exclusive bound: two 64-bit numbers, above 0-0 (nothing lies below it).
     public static func isCursor(_ cursor: String) -> Bool {
         let parts = cursor.split(separator: "-", omittingEmptySubsequences: false)
-        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.count <= 20 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+        guard parts.count == 2, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let ms = UInt64(parts[0]), let seq = UInt64(parts[1]) else { return false }
+        return ms > 0 || seq > 0
     }
 }

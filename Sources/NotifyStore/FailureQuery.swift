@@ -25,7 +25,7 @@ public struct FailureQuery: Sendable {
         var streams = channels.map { channel in
             MergedStream(channel: channel, end: Self.end(for: channel, after: position, until: filter.until))
         }
-        let start = filter.since.map { String(Int($0.timeIntervalSince1970 * 1000)) } ?? "-"
+        let start = filter.since.map(Self.streamTime) ?? "-"
         let batch = min(max(limit, 100), 500)
         var found: [(id: String, letter: DeadLetter)] = []
         var scanned = 0
@@ -66,7 +66,12 @@ public struct FailureQuery: Sendable {
             let later = (order.firstIndex(of: channel) ?? 0) > (order.firstIndex(of: position.channel) ?? 0)
             return later ? position.entryId : "(" + position.entryId
         }
-        return until.map { String(Int($0.timeIntervalSince1970 * 1000)) } ?? "+"
+        return until.map(Self.streamTime) ?? "+"
+    }
+
+    /// A time as the millisecond part of a stream id: a time before 1970 is 0, as no entry is older.
+    static func streamTime(_ date: Date) -> String {
+        String(UInt64(max(0, min(date.timeIntervalSince1970 * 1000, 1e15))))
     }
 
     private func refill(_ streams: inout [MergedStream], start: String, count: Int) async throws {

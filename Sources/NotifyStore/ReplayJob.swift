@@ -2,7 +2,8 @@ import Foundation
 
 /// A bulk replay: every failure matching a filter, replayed in the background by the replay worker.
 public struct ReplayJob: Sendable, Equatable, Codable {
-    public enum Status: String, Sendable, Codable { case queued, running, done }
+    /// `failed`: stopped for good by an error Redis gave (not an outage, which the job waits out).
+    public enum Status: String, Sendable, Codable { case queued, running, done, failed }
 
     public var jobId: String
     public var status: Status

@@ -56,8 +56,8 @@ public struct ReplayJobStore: Sendable {
         _ = try await redis.evalsha(Self.advanceScript, keys: [Keys.replayJob(id)], args: args)
     }
 
-    public func finish(_ id: String, at: Date = Date()) async throws {
-        _ = try await redis.send("HSET", Keys.replayJob(id), "status", ReplayJob.Status.done.rawValue, "finishedAt", Int(at.timeIntervalSince1970 * 1000))
+    public func finish(_ id: String, status: ReplayJob.Status = .done, at: Date = Date()) async throws {
+        _ = try await redis.send("HSET", Keys.replayJob(id), "status", status.rawValue, "finishedAt", Int(at.timeIntervalSince1970 * 1000))
     }
 
     /// KEYS: job. ARGV: cursor, processed, replayed, then skipped field/count pairs.

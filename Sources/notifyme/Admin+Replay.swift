@@ -52,8 +52,12 @@ extension Admin.Failures {
                 job = try await client.call("GET", "/v1/admin/jobs/\(jobId)")
                 bar.show(done: job["processed"] as? Int ?? 0, total: job["total"] as? Int ?? 0,
                          note: "replayed \(job["replayed"] as? Int ?? 0)")
-            } while job["status"] as? String != "done"
+            } while !["done", "failed"].contains(job["status"] as? String ?? "")
             bar.finish()
+            if job["status"] as? String == "failed" {
+                throw CLI.fail("the replay job stopped on an error after \(job["processed"] as? Int ?? 0) processed; the audit log says why",
+                               code: AdminClient.Exit.unavailable)
+            }
             let skipped = job["skipped"] as? [String: Int] ?? [:]
             FileHandle.standardError.write(Data("replayed \(job["replayed"] as? Int ?? 0) of \(job["total"] as? Int ?? 0)\n".utf8))
             for (why, count) in skipped.sorted(by: { $0.key < $1.key }) {

@@ -23,7 +23,9 @@ struct VerificationTests {
             #expect(ok == .ok)
             #expect((verified["verified"] as? [String: Bool]) == ["sms": true, "email": false])
 
-            // A code confirms once.
+            // A code confirms once. Once verified, a malformed code is still refused (422), not waved through.
+            let (malformed, _) = try await kit.post(client, "/v1/me/contact/verify", #"{"channel":"sms","code":""}"#)
+            #expect(malformed == .unprocessableContent)
             let (again, _) = try await kit.post(client, "/v1/me/contact/verify", #"{"channel":"email","code":"\#(email)"}"#)
             #expect(again == .ok)
             let (me, view) = try await kit.get(client, "/v1/me")

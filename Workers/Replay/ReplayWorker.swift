@@ -38,7 +38,13 @@ public struct ReplayWorker: Service {
                         continue
                     }
                     // Unfinished (graceful shutdown): left pending, to be resumed from its cursor.
-                    if try await run(job: id, entry: entry.id) { try await consumer.queue.ack([entry.id]) }
+                    do {
+                        if try await run(job: id, entry: entry.id) { try await consumer.queue.ack([entry.id]) }
+                    } catch where Self.isFinal(error) {
+                        // Redis refused a command of the job's: running it again would fail the same way, for ever.
+                        try await fail(job: id, error: error)
+                        try await consumer.queue.ack([entry.id])
+                    }
                 } catch {
                     logger.warning("replay job interrupted; it will resume", metadata: ["entry": "\(entry.id)", "error": "\(error)"])
                 }
@@ -70,6 +76,19 @@ public struct ReplayWorker: Service {
                                           outcome: "done: \(done?.replayed ?? 0) replayed, \(skipped) not replayed"))
         logger.info("replay job done", metadata: ["job": "\(id)", "replayed": "\(done?.replayed ?? 0)", "skipped": "\(skipped)"])
         return true
+    }
+
+    /// An error Redis answered with (not a lost connection or a timeout, which pass).
+    static func isFinal(_ error: any Error) -> Bool {
+        error is StoreError || (error as? RedisError)?.isReply == true
+    }
+
+    private func fail(job id: String, error: any Error) async throws {
+        try await jobs.finish(id, status: .failed)
+        guard let job = try await jobs.load(id) else { return }
+        try await audit.append(AuditEntry(staff: job.staff, role: job.role, action: "bulk-replay", target: id, reason: job.reason,
+                                          outcome: "failed after \(job.processed) processed: \(error)"))
+        logger.error("replay job failed", metadata: ["job": "\(id)", "error": "\(error)"])
     }
 
     /// Replays a page's notifications, `concurrency` at a time; a notification met twice in one job counts once.
