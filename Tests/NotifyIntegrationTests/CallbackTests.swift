@@ -63,7 +63,7 @@ struct CallbackTests {
                 try await Self.withWorker(env, settings: settings) {
                     let id = try await Self.notification(env, entity: "moi.a", resident: 0)
                     try await DeliveryOutcomes(redis: env.redis).record(id, .delivered, detail: "delivered (test)")
-                    let posts = try await receiver.waitFor(4)
+                    let posts = try await receiver.waitFor(4, timeout: .seconds(20))
                     #expect(posts.count == 4)
                     var statuses: [String] = []
                     for post in posts {

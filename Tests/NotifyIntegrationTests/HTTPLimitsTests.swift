@@ -31,9 +31,9 @@ struct HTTPLimitsTests {
             let slow = try (0..<50).map { _ in try RawConnection(port: port) }
             for c in slow { c.send("GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Slow: ") }
             let started = ContinuousClock.now
-            // Meanwhile everyone else is served at once.
+            // Meanwhile everyone else is served, well before the slow heads are cut off (a loaded machine's margin).
             try await client.execute(uri: "/health/live", method: .get) { r in #expect(r.status == .ok) }
-            #expect(ContinuousClock.now - started < .seconds(1))
+            #expect(ContinuousClock.now - started < .seconds(5))
 
             let closedAfter = try await OffPool.run { () -> [Double] in
                 slow.map { c in

@@ -56,7 +56,7 @@ struct HealthTests {
     @Test func aStoppedOrSilentWorkerMakesTheProcessNotReady() async throws {
         let env = try await TestEnvironment()
         defer { env.stop() }
-        let health = WorkerHealth(staleAfter: .milliseconds(300))
+        let health = WorkerHealth(staleAfter: .seconds(2))
         let deps = try await APIDependencies.make(config: env.config, redis: env.redis, health: health)
         let app = Application(router: buildRouter(deps))
         try await app.test(.router) { client in
@@ -75,7 +75,7 @@ struct HealthTests {
             #expect(Self.state(body, "fanout-0") == "running")
 
             // Silent past staleAfter: stalled.
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(for: .milliseconds(2500))
             (status, body) = try await Self.readiness(client)
             #expect(Self.state(body, "fanout-0") == "stalled")
             fanout.beat()
