@@ -28,17 +28,9 @@ public enum Loopback {
 
     /// True once something accepts TCP connections on 127.0.0.1:`port`.
     public static func isListening(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        return rc == 0
+        guard let connection = try? RawConnection(port: port) else { return false }
+        connection.close()
+        return true
     }
 
     /// Polls `condition` every 20 ms until it holds or `timeout` seconds pass.
