@@ -14,26 +14,14 @@ struct ShutdownDrainTests {
         try await RunHarness(transport: transport).http(method, url, token: token, body: body)
     }
 
-    /// Starts `notifyme run` on a fresh port and waits for readiness (a port taken meanwhile gets another try).
+    /// Starts `notifyme run` ready on a fresh port; each process logs into its own folder, so the first run's log survives the second.
     func start(_ env: [String: String], workDir parent: URL) async throws -> (ManagedProcess, String) {
-        // Each process logs into its own folder, so the first run's log survives the second.
         let workDir = parent.appendingPathComponent("run-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: workDir, withIntermediateDirectories: true)
-        for _ in 1...3 {
-            var env = env
-            let port = try Loopback.freePort()
-            env["NOTIFYME_HTTP_PORT"] = "\(port)"
-            let process = try NotifymeBinary.start(env: env, workDir: workDir)
-            let base = "http://127.0.0.1:\(port)"
-            for _ in 0..<150 {
-                if let r = try? await http("GET", "\(base)/health/ready"), r.status == 200 { return (process, base) }
-                guard process.isRunning else { break }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            guard process.output.contains("Address already in use") else { throw TestSupportError("notifyme run did not become ready:\n\(process.output)") }
-            process.stop(signal: SIGKILL)
-        }
-        throw TestSupportError("no free port for notifyme run")
+        var env = env
+        env["NOTIFYME_HTTP_PORT"] = "\(try Loopback.freePort())"
+        let (process, started) = try await RunHarness(transport: transport).startReady(env, workDir: workDir)
+        return (process, "http://127.0.0.1:\(started["NOTIFYME_HTTP_PORT"] ?? "")")
     }
 
     func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
