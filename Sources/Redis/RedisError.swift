@@ -56,6 +56,20 @@ public struct RedisError: Error, CustomStringConvertible, Sendable, Hashable {
     /// An error reply starting with BUSYGROUP (XGROUP CREATE for a group that exists).
     public var isBusyGroup: Bool { code == .reply && message.hasPrefix("BUSYGROUP") }
 
+    /// What kind of failure this was, safe for any log: for an error reply only its code word
+    /// (`NOSCRIPT`, `OOM`, `LOADING`, ...), never the rest of the server's text, which can quote keys.
+    public var summary: String {
+        switch code {
+        case .connection: "connection"
+        case .timeout: "timeout"
+        case .reply: "reply " + (message.split(separator: " ", maxSplits: 1).first.map(String.init) ?? "")
+        case .protocolViolation: "protocol"
+        case .closed: "closed"
+        case .configuration: "configuration"
+        case .transactionAborted: "transaction aborted"
+        }
+    }
+
     public var description: String {
         switch code {
         case .connection: "Redis connection error: \(message)"

@@ -13,7 +13,12 @@ public final class RawConnection: @unchecked Sendable {
 
     public init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestSupportError("socket() failed") }
+        // Every stored property is set from here on, so a throw runs deinit: it must find nothing left
+        // to close, or it closes the number again after another thread (a Redis client connecting) reused it.
+        guard fd >= 0 else {
+            isOpen = false
+            throw TestSupportError("socket() failed")
+        }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -22,7 +27,7 @@ public final class RawConnection: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard rc == 0 else {
-            Glibc.close(fd)
+            close()
             throw TestSupportError("connect to 127.0.0.1:\(port) failed")
         }
     }

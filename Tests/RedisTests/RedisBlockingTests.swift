@@ -46,18 +46,16 @@ extension RedisIntegration {
             defer { readers.forEach { $0.close() } }
             _ = try await client.send("PING")
 
-            let started = ContinuousClock.now
             try await withThrowingTaskGroup(of: RedisValue.self) { group in
                 for reader in readers {
-                    group.addTask { try await reader.send(RedisCommand("BLPOP", "nothing", 2), timeout: .seconds(5)) }
+                    group.addTask { try await reader.send(RedisCommand("BLPOP", "nothing", 6), timeout: .seconds(10)) }
                 }
                 try await Task.sleep(for: .milliseconds(300))
                 let (pong, took) = try await RedisIntegration.timed { try await client.send("PING") }
                 #expect(pong == .status("PONG"))
-                // Stalled behind the reads it would end only when they do, 1.7 s later; a loaded CI machine
-                // may still take a few hundred milliseconds to answer.
-                #expect(took < .milliseconds(1200), "PING took \(took) while reads were blocked")
-                #expect(ContinuousClock.now - started < .milliseconds(1900))
+                // Stalled behind the reads it would end only when they do, 5.7 s later. The wide gap
+                // lets a loaded 2-core machine (a full parallel test run took 1.6 s) pass on merit.
+                #expect(took < .seconds(4), "PING took \(took) while reads were blocked")
                 for try await value in group { #expect(value == .null) }
             }
         }
