@@ -22,7 +22,8 @@ struct ProviderOutageTests {
         return ids
     }
 
-    /// Runs an SMS worker and the retry scheduler until every notification is sent (or `timeout`); `meanwhile` runs beside them.
+    /// Runs an SMS worker and the retry scheduler until every notification is sent and `meanwhile`, which runs beside
+    /// them, has returned (or `timeout`).
     static func run(_ kit: DeliveryKit, pool: ProviderPool, ids: [String], timeout: Duration = .seconds(60),
                     meanwhile: @escaping @Sendable () async throws -> Void = {}) async throws -> Bool {
         let env = kit.env
@@ -32,14 +33,18 @@ struct ProviderOutageTests {
                                                               lease: .seconds(5)),
                                    concurrency: 8, consumerName: "sms-test", logger: env.logger)
         let scheduler = RetryScheduler(redis: env.redis, interval: .milliseconds(50), logger: env.logger)
+        let sideDone = Flag()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await worker.run() }
             group.addTask { try await scheduler.run() }
-            group.addTask { try await meanwhile() }
+            group.addTask {
+                try await meanwhile()
+                await sideDone.set()
+            }
             defer { group.cancelAll() }
             let deadline = ContinuousClock.now + timeout
             while ContinuousClock.now < deadline {
-                var done = true
+                var done = await sideDone.value
                 for id in ids where try await kit.status(id) != .sent { done = false; break }
                 if done { return true }
                 try await Task.sleep(for: .milliseconds(100))
@@ -108,4 +113,10 @@ struct ProviderOutageTests {
             #expect(try sim.counts(provider: "twilio").isEmpty)
         }
     }
+}
+
+/// Set once, read by the loop that waits for it.
+private actor Flag {
+    private(set) var value = false
+    func set() { value = true }
 }
