@@ -31,13 +31,14 @@ extension ProviderSimTests {
                 try sim.setBehaviour(ProviderBehaviour(outage: true), for: "gateway")
                 let down = try await Self.sms(sim)
                 #expect(down.status == 503)
-                try sim.setBehaviour(ProviderBehaviour(outageWindows: [.init(startMs: 0, durationMs: 800)]), for: "gateway")
+                // Windows of two seconds: a request on a loaded machine can take most of one to arrive.
+                try sim.setBehaviour(ProviderBehaviour(outageWindows: [.init(startMs: 0, durationMs: 2000)]), for: "gateway")
                 #expect(try await Self.sms(sim).status == 503)
-                try await Task.sleep(for: .milliseconds(900))
+                try await Task.sleep(for: .milliseconds(2100))
                 #expect(try await Self.sms(sim).status == 202)
-                try sim.setBehaviour(ProviderBehaviour(outageWindows: [.init(startMs: 600, durationMs: 60_000)]), for: "gateway")
+                try sim.setBehaviour(ProviderBehaviour(outageWindows: [.init(startMs: 2000, durationMs: 60_000)]), for: "gateway")
                 #expect(try await Self.sms(sim).status == 202)
-                try await Task.sleep(for: .milliseconds(700))
+                try await Task.sleep(for: .milliseconds(2100))
                 #expect(try await Self.sms(sim).status == 503)
             }
         }
