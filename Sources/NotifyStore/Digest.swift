@@ -10,14 +10,14 @@ public enum Digest {
     }
 
     public static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: data))
     }
 
     /// A random identifier such as `evt_3f9c...` (128 bits).
     public static func randomID(prefix: String) -> String {
         var rng = SystemRandomNumberGenerator()
         let bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
-        return prefix + bytes.map { String(format: "%02x", $0) }.joined()
+        return prefix + Hex.encode(bytes)
     }
 
     /// Whether `id` has the shape `randomID(prefix:)` and `notificationID` give: the prefix and 32 lower-case hex digits.

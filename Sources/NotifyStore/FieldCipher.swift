@@ -1,3 +1,4 @@
+import NotifyCore
 import Crypto
 import Foundation
 
@@ -36,7 +37,7 @@ public struct FieldCipher: Sendable {
 
     /// A stable keyed hash of `value` (hex), for indexes that must find a record by it.
     public func keyedHash(_ value: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: hashKey).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: hashKey))
     }
 
     /// The cipher for a configured key: `key` (base64) when not empty, else the key file (created if missing).

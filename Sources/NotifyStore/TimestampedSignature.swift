@@ -1,3 +1,4 @@
+import NotifyCore
 import Crypto
 import Foundation
 
@@ -6,7 +7,7 @@ import Foundation
 public enum TimestampedSignature {
     public static func sign(secret: String, timestamp: Int, body: [UInt8]) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array("\(timestamp).".utf8) + body, using: SymmetricKey(data: Array(secret.utf8)))
-        return "t=\(timestamp),v1=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "t=\(timestamp),v1=" + Hex.encode(mac)
     }
 
     /// Whether `header` signs `body` with `secret` at a time within `window` of `now` (compared in constant time).
