@@ -29,6 +29,12 @@ final class CurlEngine: @unchecked Sendable {
     private var idleHandles: [UnsafeMutableRawPointer] = []
 
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    /// Submitted transfers not yet in the multi handle (loop thread only). libcurl 7.88 re-examines every
+    /// pending transfer each time a connection frees up, so thousands handed to it past its connection
+    /// limits cost quadratic time; they wait here instead, in order, until `admitLimit` allows.
+    private var waiting: [CurlTransfer] = []
+    private var waitingHead = 0
+    private let admitLimit: Int
 
     private let stoppedCondition = NSCondition()
     private var stopped = false
@@ -46,6 +52,8 @@ final class CurlEngine: @unchecked Sendable {
         self.poolLimit = max(16, configuration.maxTotalConnections)
         let perHost = max(1, configuration.maxConnectionsPerHost)
         let total = max(perHost, configuration.maxTotalConnections)
+        // Enough for every connection to be busy, or one HTTP/2 connection's streams.
+        self.admitLimit = max(total, configuration.maxConcurrentStreams)
         _ = nm_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, perHost)
         _ = nm_curl_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, total)
         _ = nm_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, total)
@@ -157,23 +165,21 @@ final class CurlEngine: @unchecked Sendable {
             cancellations.removeAll()
             lock.unlock()
 
+            waiting += arrivals
             if stopping {
-                for transfer in arrivals { finish(transfer, error: TransportError.shutdown(), inMulti: false) }
+                for transfer in waiting[waitingHead...] { finish(transfer, error: TransportError.shutdown(), inMulti: false) }
+                waiting.removeAll()
                 break
             }
-            for transfer in arrivals {
-                let rc = curl_multi_add_handle(multi, transfer.easy)
-                if rc == CURLM_OK {
-                    active[transfer.easy] = transfer
-                } else {
-                    let text = String(cString: curl_multi_strerror(rc))
-                    finish(transfer, error: TransportError.invalidRequest("curl_multi_add_handle: \(text)"), inMulti: false)
+            for transfer in cancelled {
+                if let current = active[transfer.easy], current === transfer {
+                    finish(transfer, error: CancellationError(), inMulti: true)
+                } else if let i = waiting[waitingHead...].firstIndex(where: { $0 === transfer }) {
+                    waiting.remove(at: i)
+                    finish(transfer, error: CancellationError(), inMulti: false)
                 }
             }
-            for transfer in cancelled {
-                guard let current = active[transfer.easy], current === transfer else { continue }
-                finish(transfer, error: CancellationError(), inMulti: true)
-            }
+            admitWaiting()
 
             _ = curl_multi_perform(multi, &running)
             while let message = curl_multi_info_read(multi, &remaining) {
@@ -181,6 +187,11 @@ final class CurlEngine: @unchecked Sendable {
                 let result = nm_curl_msg_result(message)
                 guard let transfer = active[easy] else { continue }
                 complete(transfer, result: result)
+            }
+            // Room freed by finished transfers goes to waiting ones before the loop sleeps.
+            if waitingHead < waiting.count && active.count < admitLimit {
+                admitWaiting()
+                continue
             }
             _ = curl_multi_poll(multi, nil, 0, 1000, nil)
         }
@@ -201,6 +212,28 @@ final class CurlEngine: @unchecked Sendable {
         stopped = true
         stoppedCondition.broadcast()
         stoppedCondition.unlock()
+    }
+
+    /// Moves waiting transfers into the multi handle, oldest first, while fewer than `admitLimit` are in it.
+    private func admitWaiting() {
+        while waitingHead < waiting.count && active.count < admitLimit {
+            let transfer = waiting[waitingHead]
+            waitingHead += 1
+            let rc = curl_multi_add_handle(multi, transfer.easy)
+            if rc == CURLM_OK {
+                active[transfer.easy] = transfer
+            } else {
+                let text = String(cString: curl_multi_strerror(rc))
+                finish(transfer, error: TransportError.invalidRequest("curl_multi_add_handle: \(text)"), inMulti: false)
+            }
+        }
+        if waitingHead == waiting.count {
+            waiting.removeAll(keepingCapacity: true)
+            waitingHead = 0
+        } else if waitingHead > 1024 {
+            waiting.removeFirst(waitingHead)
+            waitingHead = 0
+        }
     }
 
     /// Reads the outcome of a finished transfer and resumes its task.

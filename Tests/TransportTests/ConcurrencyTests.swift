@@ -71,4 +71,47 @@ struct ConcurrencyTests {
         #expect(result.elapsed < .seconds(8))
         #expect(opened == 0)
     }
+
+    @Test("1,000 requests over eight connections: the backlog waits outside libcurl and all complete")
+    func backlogFarPastTheConnectionLimits() async throws {
+        let server = try await offPool { try HTTPTestServer.start() }
+        let transport = CurlTransport(configuration: TransportConfiguration(maxConnectionsPerHost: 8, maxTotalConnections: 8, maxConcurrentStreams: 1))
+        defer { transport.shutdown() }
+        let before = try server.stats()
+        let result = try await runConcurrently(transport, count: 1000, request: HTTPRequest(url: server.url("/echo"), httpVersion: .http1_1))
+        let opened = try server.stats().connections - before.connections
+        figure("HTTP/1.1: 1000 requests queued at once over 8 connections in \(String(format: "%.2f", result.elapsed.seconds)) s, \(opened) connections opened")
+        #expect(result.statuses.count == 1000)
+        #expect(result.statuses.allSatisfy { $0 == 200 })
+    }
+
+    @Test("A request's timeout runs from when it gets a connection, not while it waits for one")
+    func waitingForAConnectionIsNotATimeout() async throws {
+        let server = try await offPool { try HTTPTestServer.start() }
+        let transport = CurlTransport(configuration: TransportConfiguration(maxConnectionsPerHost: 1, maxTotalConnections: 1, maxConcurrentStreams: 1))
+        defer { transport.shutdown() }
+        async let slow = transport.execute(HTTPRequest(url: server.url("/delay/1500"), httpVersion: .http1_1))
+        try await Task.sleep(for: .milliseconds(200))
+        // Handed to libcurl at once, this one timed out behind the slow one ("timed out after 1000 ms with 0 bytes").
+        let queued = try await transport.execute(HTTPRequest(url: server.url("/echo"), timeout: .seconds(1), httpVersion: .http1_1))
+        #expect(queued.status == 200)
+        #expect(try await slow.status == 200)
+    }
+
+    @Test("A request cancelled while it waits for a connection ends at once; the one on the connection is unharmed")
+    func cancellingAWaitingTransfer() async throws {
+        let server = try await offPool { try HTTPTestServer.start() }
+        let transport = CurlTransport(configuration: TransportConfiguration(maxConnectionsPerHost: 1, maxTotalConnections: 1, maxConcurrentStreams: 1))
+        defer { transport.shutdown() }
+        async let slow = transport.execute(HTTPRequest(url: server.url("/delay/1500"), httpVersion: .http1_1))
+        try await Task.sleep(for: .milliseconds(200))
+        let waiting = Task { try await transport.execute(HTTPRequest(url: server.url("/echo"), httpVersion: .http1_1)) }
+        try await Task.sleep(for: .milliseconds(200))
+        let cancelledAt = ContinuousClock.now
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        #expect(ContinuousClock.now - cancelledAt < .milliseconds(800), "it waited for the connection instead")
+        #expect(try await slow.status == 200)
+        #expect(try await transport.execute(HTTPRequest(url: server.url("/echo"), httpVersion: .http1_1)).status == 200)
+    }
 }
