@@ -32,7 +32,7 @@ final class EmbeddedRedis: Sendable {
         let ownerFile = "\(dataDir)/notifyme.pid", redisPidFile = "\(dataDir)/redis.pid"
         if UnixSocketPing.ping(socket) {
             guard exclusive else { return nil }
-            if let owner = readPid(ownerFile), owner != getpid(), isAlive(owner) {
+            if let owner = readPid(ownerFile), owner != getpid(), ProcessSpawn.isAlive(owner) {
                 throw CLI.fail("another NotifyMe (pid \(owner)) already runs on \(dataDir); stop it or set NOTIFYME_DATA_DIR")
             }
             // The previous run was killed outright and left its Redis behind: take it over.
@@ -50,7 +50,10 @@ final class EmbeddedRedis: Sendable {
             "--dir", dataDir, "--appendonly", "yes", "--appendfsync", config.redis.appendfsync.rawValue,
             "--save", "", "--daemonize", "no", "--logfile", "\(dataDir)/redis.log", "--pidfile", redisPidFile,
         ]
-        let pid = try spawn(args)
+        let pid: pid_t
+        do { pid = try ProcessSpawn.spawn(args) } catch {
+            throw CLI.fail("\(error); install redis-server or set redis.server")
+        }
         let server = EmbeddedRedis(pid: pid, socket: socket, logger: logger, isChild: true)
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
@@ -87,42 +90,11 @@ final class EmbeddedRedis: Sendable {
         logger.warning("embedded redis-server did not stop in 10 s and was killed")
     }
 
-    /// Exists and has not exited (a zombie waiting for its parent counts as exited).
-    private static func isAlive(_ pid: pid_t) -> Bool {
-        guard kill(pid, 0) == 0 else { return false }
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return true }
-        return stat[stat.index(close, offsetBy: 2)] != "Z"
-    }
-
     private static func readPid(_ path: String) -> pid_t? {
         (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
     private static func writePid(_ pid: pid_t, to path: String) throws {
         try "\(pid)\n".write(toFile: path, atomically: true, encoding: .utf8)
-    }
-
-    /// posix_spawnp with its own process group and default signal handling.
-    private static func spawn(_ args: [String]) throws -> pid_t {
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        posix_spawnattr_setpgroup(&attr, 0)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attr, &none)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        sigaddset(&defaults, SIGINT)
-        sigaddset(&defaults, SIGTERM)
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
-        defer { for p in cargs { free(p) } }
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, args[0], nil, &attr, &cargs, environ)
-        guard rc == 0 else { throw CLI.fail("cannot start \(args[0]): \(String(cString: strerror(rc))); install redis-server or set redis.server") }
-        return pid
     }
 }

@@ -27,10 +27,17 @@ struct NotifymeBinary {
         p.standardOutput = out
         p.standardError = err
         try p.run()
+        // Both pipes drain at once: a child that fills one while the other is being read would wait for ever.
+        let e = ErrorCollector()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            e.data = err.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }.start()
         let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        done.wait()
         p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e.data, as: UTF8.self))
     }
 
     /// Starts `notifyme run` in the background.
@@ -49,4 +56,10 @@ struct NotifymeBinary {
             return cmd.contains(needle) ? pid : nil
         }
     }
+}
+
+/// What a child wrote to stderr, filled by one reader thread and read after it signals.
+private final class ErrorCollector: @unchecked Sendable {
+    // @unchecked: written once by the reader thread before it signals the semaphore the caller waits on.
+    var data = Data()
 }

@@ -1,0 +1,49 @@
+import Foundation
+import NotifyCore
+import NotifyStore
+import Redis
+
+extension Bench {
+    /// Statuses that mean a provider has taken the notification (or it was settled without one).
+    static let settled: [NotificationStatus] = [.sent, .delivered, .failed, .expired, .suppressed]
+
+    /// Publishes one alert to `topic` through the API and waits until all `expected` notifications are settled.
+    static func deliver(label: String, topic: String, expected: Int, http: BenchHTTP, stack: BenchStack, key: String,
+                        report: BenchReport) async throws -> BenchSummary.Delivery {
+        let before = try await RedisInfo.read(stack.redis)
+        let started = ContinuousClock.now
+        let body = #"{"type":"emergency.alert","topic":"\#(topic)","data":{"area":"Bench","message":"Benchmark alert \#(label)"}}"#
+        let response = try await http.post("\(stack.apiBase)/v1/events", token: key, idempotencyKey: "bench-\(label)-\(Date().timeIntervalSince1970)",
+                                           json: body)
+        guard response.status == 202, let id = (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])?["id"] as? String else {
+            throw CLI.fail("publishing the \(label) alert failed: \(response.status) \(response.bodyString)")
+        }
+        try await waitSettled(id, expected: expected, redis: stack.redis, note: "\(label) notifications", timeout: .seconds(max(120, expected / 200)))
+        let seconds = (ContinuousClock.now - started).seconds
+        let after = try await RedisInfo.read(stack.redis)
+        let figures = BenchSummary.Delivery(channel: label, notifications: expected, seconds: seconds, perSecond: Double(expected) / seconds,
+                                            redisCommandsPerNotification: Double(after.commandsProcessed - before.commandsProcessed) / Double(max(1, expected)))
+        report.line("end to end, \(label): \(BenchReport.number(Double(expected))) notifications in \(BenchReport.number(seconds, 2)) s = "
+            + "\(BenchReport.number(figures.perSecond)) per second, \(BenchReport.number(figures.redisCommandsPerNotification, 1)) Redis commands each")
+        return figures
+    }
+
+    /// Polls the event's counts until `expected` notifications are settled and fan-out is done.
+    static func waitSettled(_ id: String, expected: Int, redis: RedisClient, note: String, timeout: Duration) async throws {
+        let events = EventStore(redis: redis)
+        let bar = ProgressBar()
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let fields = try await events.summary(id) ?? [:]
+            let done = settled.reduce(0) { $0 + (fields["count:\($1.rawValue)"].flatMap(Int.init) ?? 0) }
+            bar.show(done: done, total: expected, note: note)
+            if done >= expected && fields["status"] == "dispatched" { break }
+            guard ContinuousClock.now < deadline else {
+                bar.finish()
+                throw CLI.fail("\(note): only \(done) of \(expected) settled after \(timeout); counts: \(fields.filter { $0.key.hasPrefix("count:") })")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        bar.finish()
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import NotifyCore
+import NotifyStore
+
+extension Bench {
+    /// Seeds the residents the chosen scenarios need, then runs them against NotifyMe processes it starts and stops.
+    func measure(stack: BenchStack, http: BenchHTTP, report: BenchReport, summary: inout BenchSummary) async throws {
+        let population = BenchPopulation(redis: stack.redis, cipher: stack.cipher)
+        let key = try await EntityKeyStore(redis: stack.redis).create(entity: Self.entity, patterns: try EventPattern.list("emergency.*"),
+                                                                     rate: 1_000_000).secret
+        report.line("notifyme bench: \(summary.machine.cores) cores, \(summary.machine.build) build, Redis at \(stack.redisURL.hasPrefix("unix:") ? "a unix socket" : stack.redisURL)")
+
+        if !scenarios.isDisjoint(with: ["latency", "delivery"]) {
+            for cohort in [BenchCohort.sms, .email, .push] {
+                summary.seeding.append(try await seed(population, cohort, count: residents, alsoIn: BenchCohort.mixedTopic, report: report))
+            }
+            let service = try await stack.startService("run", ["run"], waitForAPI: true, http: http)
+            do {
+                if scenarios.contains("latency") {
+                    summary.publishLatency = try await Self.publishLatency(http: http, base: stack.apiBase, key: key, residents: residents,
+                                                                           rate: rate, seconds: seconds, report: report)
+                    try await Self.waitForQueues(stack, report: report)
+                }
+                if scenarios.contains("delivery") {
+                    for cohort in [BenchCohort.sms, .email, .push] {
+                        summary.delivery.append(try await Self.deliver(label: cohort.rawValue, topic: cohort.topic, expected: residents, http: http,
+                                                                       stack: stack, key: key, report: report))
+                    }
+                    summary.delivery.append(try await Self.deliver(label: "mixed", topic: BenchCohort.mixedTopic, expected: 3 * residents, http: http,
+                                                                   stack: stack, key: key, report: report))
+                }
+            } catch {
+                report.line("the service's log ends with:\n\(service.logTail)")
+                service.stop()
+                throw error
+            }
+            summary.memory.servicePeakBytes["run"] = service.peakMemory
+            report.line("notifyme run peak memory: \(BenchReport.bytes(Double(service.peakMemory)))")
+            service.stop()
+        }
+
+        if scenarios.contains("fanout") {
+            summary.seeding.append(try await seed(population, .fanout, count: topicSize, alsoIn: nil, report: report))
+            let worker = try await stack.startService("worker-fanout", ["worker", "fanout"], waitForAPI: false, http: http)
+            defer { worker.stop() }
+            let figures = try await Self.fanout(residents: topicSize, stack: stack, worker: worker, report: report)
+            summary.fanout = figures
+            summary.memory.servicePeakBytes["worker fanout"] = figures.workerPeakBytes
+        }
+        summary.memory.redisUsedMemoryPeakBytes = try await RedisInfo.read(stack.redis).usedMemoryPeak
+    }
+
+    private func seed(_ population: BenchPopulation, _ cohort: BenchCohort, count: Int, alsoIn topic: String?,
+                      report: BenchReport) async throws -> BenchSummary.Seeding {
+        let bar = ProgressBar()
+        let started = ContinuousClock.now
+        try await population.seed(cohort, count: count, alsoIn: topic) { done in bar.show(done: done, total: count, note: "\(cohort.rawValue) residents") }
+        bar.finish()
+        let seconds = (ContinuousClock.now - started).seconds
+        report.line("registered \(BenchReport.number(Double(count))) \(cohort.rawValue) residents in \(BenchReport.number(seconds, 2)) s")
+        return BenchSummary.Seeding(cohort: cohort.rawValue, residents: count, seconds: seconds, perSecond: Double(count) / seconds)
+    }
+
+    /// Waits until the channel queues are empty, so one scenario's backlog does not slow the next.
+    static func waitForQueues(_ stack: BenchStack, report: BenchReport) async throws {
+        let queues = ["events"] + Channel.allCases.map(\.rawValue)
+        let deadline = ContinuousClock.now + .seconds(300)
+        while ContinuousClock.now < deadline {
+            var depth = 0
+            for name in queues {
+                depth += try await WorkQueue(redis: stack.redis, stream: NotifyStore.Keys.stream(name), group: name == "events" ? "fanout" : name).stats().depth
+            }
+            if depth == 0 { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        report.line("queues still not empty after 300 s; going on")
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import NotifyCore
+import NotifyStore
+import ProviderSim
+import Transport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `notifyme bench`: throughput, fan-out, publish latency and memory, measured on this machine.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure end-to-end throughput, fan-out, publish latency and memory on this machine.",
+        discussion: """
+        Starts a redis-server (AOF on, appendfsync everysec) unless --redis is given, the provider simulator in this
+        process, and NotifyMe itself as child processes of this executable (`run`, then `worker fanout`), then:
+          latency   POST /v1/events at --rate requests per second for --seconds, open loop: p50, p99, max.
+          delivery  one alert to each cohort's topic (--residents each: SMS, email, push, then all three mixed),
+                    timed from the POST until every notification is accepted by its provider; Redis commands each.
+          fanout    one alert to a topic of --topic-size residents with only fan-out workers running: rate, time,
+                    Redis memory per million queued notifications, worker memory.
+        Figures print as they come, with progress on stderr; --json writes a machine-readable summary.
+        Build with `swift build -c release` for figures worth quoting; a debug build is several times slower.
+        Exit codes: 0 measured, 1 a scenario failed (its reason and the service's log tail are printed), 64 usage.
+        """
+    )
+
+    static let entity = "bench.entity"
+
+    @Option(help: "Residents per channel cohort (SMS, email, push) for the delivery runs; the mixed run uses all three.")
+    var residents = 20_000
+    @Option(name: .customLong("topic-size"), help: "Residents in the topic of the fan-out run (at most 2,000,000).")
+    var topicSize = 1_000_000
+    @Option(help: "Publish requests per second in the latency run.")
+    var rate = 1_000
+    @Option(help: "Seconds the latency run lasts.")
+    var seconds = 10
+    @Option(help: "Scenarios to run, comma separated: latency, delivery, fanout.")
+    var only = "latency,delivery,fanout"
+    @Option(help: "Sends in flight per channel in the NotifyMe process.")
+    var concurrency = 64
+    @Option(name: .customLong("fanout-workers"), help: "Fan-out workers in the NotifyMe process.")
+    var fanoutWorkers = 2
+    @Option(help: "Use this Redis (redis://host:port or unix:///path) instead of starting one. Synthetic residents and events are written to it.")
+    var redis: String?
+    @Option(help: "Write the JSON summary to this file; '-' writes it to stdout and the readable lines to stderr.")
+    var json: String?
+    @Flag(help: "Keep the working folder (configuration, logs, Redis data) and print where it is.")
+    var keep = false
+
+    var scenarios: Set<String> { Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
+
+    func validate() throws {
+        guard scenarios.isSubset(of: ["latency", "delivery", "fanout"]), !scenarios.isEmpty else {
+            throw ValidationError("--only takes latency, delivery and fanout, comma separated")
+        }
+        guard (1...BenchCohort.maxSize).contains(residents), (1...BenchCohort.maxSize).contains(topicSize) else {
+            throw ValidationError("--residents and --topic-size must be between 1 and \(BenchCohort.maxSize)")
+        }
+        guard rate > 0, seconds > 0, concurrency > 0, fanoutWorkers > 0 else {
+            throw ValidationError("--rate, --seconds, --concurrency and --fanout-workers must be positive")
+        }
+    }
+
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let base = try CLI.loadConfiguration()
+        // Only failures: the simulator would otherwise report every receipt the stopped service no longer takes.
+        let logger = CLI.bootstrapLogging(level: "error", format: base.logFormat)
+        let report = BenchReport(toStderr: json == "-")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("notifyme-bench-\(Digest.randomID(prefix: "").prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let keep = keep
+        let cleanup: @Sendable () -> Void = {
+            if keep { report.line("working folder kept: \(directory)") } else { try? FileManager.default.removeItem(atPath: directory) }
+        }
+        defer { cleanup() }
+        ChildRegistry.shared.stopChildrenOnInterrupt(cleanup: cleanup)
+        var embedded: EmbeddedRedis?
+        let redisURL: String
+        if let redis {
+            redisURL = redis
+        } else {
+            var config = base
+            config.dataDir = "\(directory)/redis"
+            config.redis.url = ""
+            embedded = try EmbeddedRedis.start(config: config, logger: logger, exclusive: true)
+            if let pid = embedded?.pid { ChildRegistry.shared.add(pid) }
+            redisURL = config.effectiveRedisURL
+        }
+        defer { embedded?.stop() }
+        let transport = CurlTransport(logger: logger)
+        defer { transport.shutdown() }
+        let http = BenchHTTP(transport: transport)
+        let workers = BenchWorkers(fanout: fanoutWorkers, concurrency: concurrency)
+        var summary = BenchSummary()
+        let simulator = SimulatorConfiguration(credentialsDirectory: "\(directory)/simulator")
+        try await ProviderSimulator.withRunning(simulator, logger: logger) { sim in
+            let stack = try BenchStack.make(base: base, redisURL: redisURL, redisPid: embedded?.pid, directory: directory, sim: sim,
+                                            workers: workers, logger: logger)
+            defer { stack.redis.close() }
+            do { try await measure(stack: stack, http: http, report: report, summary: &summary) } catch {
+                // Interrupted: what failed failed because its processes were stopped; the signal handler finishes and exits.
+                while ChildRegistry.shared.isInterrupted { try? await Task.sleep(for: .seconds(1)) }
+                throw error
+            }
+        }
+        if let pid = embedded?.pid { summary.memory.redisPeakRSSBytes = ProcessSpawn.memory(of: pid)?.peak }
+        if let peak = summary.memory.redisPeakRSSBytes { report.line("redis-server peak memory: \(BenchReport.bytes(Double(peak)))") }
+        if let json {
+            let text = try summary.json() + "\n"
+            if json == "-" { FileHandle.standardOutput.write(Data(text.utf8)) } else { try text.write(toFile: json, atomically: true, encoding: .utf8) }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// What `notifyme bench` measured; written as JSON at the end (`--json`).
+struct BenchSummary: Codable, Sendable {
+    struct Machine: Codable, Sendable {
+        var cores = ProcessInfo.processInfo.activeProcessorCount
+        var memoryBytes = Int(ProcessInfo.processInfo.physicalMemory)
+        #if DEBUG
+        var build = "debug"
+        #else
+        var build = "release"
+        #endif
+    }
+
+    struct Seeding: Codable, Sendable {
+        var cohort: String
+        var residents: Int
+        var seconds: Double
+        var perSecond: Double
+    }
+
+    /// Publish requests sent open-loop at a fixed rate; each latency counts from when the request was due.
+    struct Latency: Codable, Sendable {
+        var targetRate: Int
+        var requests: Int
+        var errors: Int
+        var achievedRate: Double
+        var p50Ms: Double
+        var p99Ms: Double
+        var maxMs: Double
+    }
+
+    /// One topic event from POST /v1/events until every notification was accepted by its provider.
+    struct Delivery: Codable, Sendable {
+        var channel: String
+        var notifications: Int
+        var seconds: Double
+        var perSecond: Double
+        var redisCommandsPerNotification: Double
+    }
+
+    /// Fan-out of one topic event with only fan-out workers running, so every notification stays queued.
+    struct Fanout: Codable, Sendable {
+        var residents: Int
+        var queued: Int
+        var seconds: Double
+        var perSecond: Double
+        var redisCommandsPerNotification: Double
+        /// Growth of Redis `used_memory` per 1,000,000 queued notifications (records, timelines, streams, indexes).
+        var redisBytesPerMillionQueued: Double
+        /// Peak resident memory of the fan-out worker process, scaled to 1,000,000 queued notifications.
+        var workerPeakBytes: Int
+    }
+
+    struct Memory: Codable, Sendable {
+        /// Peak resident memory of each NotifyMe process the benchmark started.
+        var servicePeakBytes: [String: Int] = [:]
+        /// Peak resident memory of redis-server (when the benchmark started it) and Redis's own `used_memory_peak`.
+        var redisPeakRSSBytes: Int?
+        var redisUsedMemoryPeakBytes: Int = 0
+    }
+
+    var machine = Machine()
+    var startedAt = Date()
+    var seeding: [Seeding] = []
+    var publishLatency: Latency?
+    var delivery: [Delivery] = []
+    var fanout: Fanout?
+    var memory = Memory()
+
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import NotifyTestSupport
+import Testing
+
+/// `notifyme bench` at a small size: every scenario runs against the processes it starts, and the summary adds up.
+@Suite(.serialized, .timeLimit(.minutes(4)))
+struct BenchCommandTests {
+    @Test func aSmallRunMeasuresEveryScenario() async throws {
+        let dir = try Loopback.temporaryDirectory("nm-bench")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let summaryPath = dir.appendingPathComponent("summary.json").path
+        let result = try await NotifymeBinary.run(["bench", "--residents", "200", "--topic-size", "2000", "--rate", "50", "--seconds", "2",
+                                                   "--json", summaryPath], env: ["TMPDIR": dir.path])
+        #expect(result.code == 0, "\(result.out)\n\(result.err)")
+        for line in ["publish latency at 50/s", "end to end, sms: 200 notifications", "end to end, mixed: 600 notifications",
+                     "fan-out of a 2,000-resident topic", "per million"] {
+            #expect(result.out.contains(line), "\(line) missing from:\n\(result.out)")
+        }
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath))) as? [String: Any])
+
+        let latency = try #require(summary["publishLatency"] as? [String: Any])
+        #expect(latency["requests"] as? Int == 100)
+        #expect(latency["errors"] as? Int == 0)
+        let p50 = latency["p50Ms"] as? Double ?? 0, p99 = latency["p99Ms"] as? Double ?? 0
+        #expect(p50 > 0 && p99 >= p50)
+
+        let delivery = summary["delivery"] as? [[String: Any]] ?? []
+        #expect(delivery.map { $0["channel"] as? String } == ["sms", "email", "push", "mixed"])
+        #expect(delivery.map { $0["notifications"] as? Int } == [200, 200, 200, 600])
+        for run in delivery {
+            #expect((run["perSecond"] as? Double ?? 0) > 0)
+            #expect((run["redisCommandsPerNotification"] as? Double ?? 0) > 1)
+        }
+
+        let fanout = try #require(summary["fanout"] as? [String: Any])
+        #expect(fanout["queued"] as? Int == 2000)
+        #expect((fanout["redisBytesPerMillionQueued"] as? Double ?? 0) > 0)
+        let memory = try #require(summary["memory"] as? [String: Any])
+        let services = memory["servicePeakBytes"] as? [String: Int] ?? [:]
+        #expect((services["run"] ?? 0) > 0 && (services["worker fanout"] ?? 0) > 0)
+        #expect((memory["redisPeakRSSBytes"] as? Int ?? 0) > 0)
+
+        // Nothing left running, and its working folder is gone.
+        #expect(NotifymeBinary.processes(mentioning: "notifyme-bench").isEmpty)
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("notifyme-bench") }
+        #expect(left.isEmpty)
+    }
+
+    @Test func badOptionsAreUsageErrors() async throws {
+        for args in [["--only", "everything"], ["--residents", "0"], ["--rate", "-5"]] {
+            let result = try await NotifymeBinary.run(["bench"] + args, env: [:])
+            #expect(result.code == 64, "\(args): \(result.err)")
+        }
+    }
+}
