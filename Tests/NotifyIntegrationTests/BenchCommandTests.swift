@@ -9,31 +9,31 @@ struct BenchCommandTests {
         let dir = try Loopback.temporaryDirectory("nm-bench")
         defer { try? FileManager.default.removeItem(at: dir) }
         let summaryPath = dir.appendingPathComponent("summary.json").path
-        let result = try await NotifymeBinary.run(["bench", "--residents", "200", "--topic-size", "2000", "--rate", "50", "--seconds", "2",
+        let result = try await NotifymeBinary.run(["bench", "--residents", "100", "--topic-size", "1000", "--rate", "25", "--seconds", "2",
                                                    "--json", summaryPath], env: ["TMPDIR": dir.path])
         #expect(result.code == 0, "\(result.out)\n\(result.err)")
-        for line in ["publish latency at 50/s", "end to end, sms: 200 notifications", "end to end, mixed: 600 notifications",
-                     "fan-out of a 2,000-resident topic", "per million"] {
+        for line in ["publish latency at 25/s", "end to end, sms: 100 notifications", "end to end, mixed: 300 notifications",
+                     "fan-out of a 1,000-resident topic", "per million"] {
             #expect(result.out.contains(line), "\(line) missing from:\n\(result.out)")
         }
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath))) as? [String: Any])
 
         let latency = try #require(summary["publishLatency"] as? [String: Any])
-        #expect(latency["requests"] as? Int == 100)
+        #expect(latency["requests"] as? Int == 50)
         #expect(latency["errors"] as? Int == 0)
         let p50 = latency["p50Ms"] as? Double ?? 0, p99 = latency["p99Ms"] as? Double ?? 0
         #expect(p50 > 0 && p99 >= p50)
 
         let delivery = summary["delivery"] as? [[String: Any]] ?? []
         #expect(delivery.map { $0["channel"] as? String } == ["sms", "email", "push", "mixed"])
-        #expect(delivery.map { $0["notifications"] as? Int } == [200, 200, 200, 600])
+        #expect(delivery.map { $0["notifications"] as? Int } == [100, 100, 100, 300])
         for run in delivery {
             #expect((run["perSecond"] as? Double ?? 0) > 0)
             #expect((run["redisCommandsPerNotification"] as? Double ?? 0) > 1)
         }
 
         let fanout = try #require(summary["fanout"] as? [String: Any])
-        #expect(fanout["queued"] as? Int == 2000)
+        #expect(fanout["queued"] as? Int == 1000)
         #expect((fanout["redisBytesPerMillionQueued"] as? Double ?? 0) > 0)
         let memory = try #require(summary["memory"] as? [String: Any])
         let services = memory["servicePeakBytes"] as? [String: Int] ?? [:]
