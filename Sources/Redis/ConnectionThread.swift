@@ -1,23 +1,24 @@
 import Foundation
 
-/// A dedicated OS thread that runs jobs one at a time, in submission order, against state only it touches.
+/// A dedicated OS thread that runs jobs in submission order against state only it touches.
 ///
 /// hiredis contexts are not thread-safe and their calls block, so each connection gets one of these;
-/// no hiredis call ever runs on Swift's cooperative pool.
-final class ConnectionThread<State: AnyObject>: @unchecked Sendable {
+/// no hiredis call ever runs on Swift's cooperative pool. The thread hands `process` every job queued
+/// since its last turn at once, so it can send them in one round trip.
+final class ConnectionThread<State: AnyObject, Job: Sendable>: @unchecked Sendable {
     // @unchecked: `jobs` and `stopping` are only touched while holding `condition`'s lock; `State` is
-    // created on the thread and never leaves it (jobs receive it as a parameter, on the thread).
-    typealias Job = @Sendable (State) -> Void
-
+    // created on the thread and never leaves it (`process` receives it as a parameter, on the thread).
     private let condition = NSCondition()
     private var jobs: [Job] = []
     private var stopping = false
 
-    /// Starts the thread; `makeState` runs on it, `finish` runs on it after the last job.
-    init(name: String, makeState: @escaping @Sendable () -> State, finish: @escaping @Sendable (State) -> Void) {
+    /// Starts the thread; `makeState` runs on it, `process` runs on it with each batch of jobs in order,
+    /// `finish` runs on it after the last batch.
+    init(name: String, makeState: @escaping @Sendable () -> State, process: @escaping @Sendable (State, [Job]) -> Void,
+         finish: @escaping @Sendable (State) -> Void) {
         let thread = Thread { [self] in
             let state = makeState()
-            run(state)
+            run(state, process)
             finish(state)
         }
         thread.name = name
@@ -25,7 +26,7 @@ final class ConnectionThread<State: AnyObject>: @unchecked Sendable {
     }
 
     /// Queues `job`; false once `stop()` was called (the job is not run).
-    func submit(_ job: @escaping Job) -> Bool {
+    func submit(_ job: Job) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard !stopping else { return false }
@@ -42,7 +43,7 @@ final class ConnectionThread<State: AnyObject>: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func run(_ state: State) {
+    private func run(_ state: State, _ process: (State, [Job]) -> Void) {
         var batch: [Job] = []
         while true {
             condition.lock()
@@ -54,7 +55,7 @@ final class ConnectionThread<State: AnyObject>: @unchecked Sendable {
             // Swap the whole queue out so submitters never wait behind a running job.
             swap(&batch, &jobs)
             condition.unlock()
-            for job in batch { job(state) }
+            process(state, batch)
             batch.removeAll(keepingCapacity: true)
         }
     }

@@ -2,11 +2,23 @@ import Logging
 
 /// One hiredis connection owned by one dedicated thread; callers reach it through a continuation.
 ///
-/// Connects lazily on the first command and again after any connection error or timeout.
+/// Connects lazily on the first command and again after any connection error or timeout. Commands that
+/// callers queue while the thread is busy go out together in one round trip (each caller's commands stay
+/// contiguous and in order, so a MULTI/EXEC pipeline is never interleaved).
 public final class RedisConnection: Sendable {
     public let configuration: RedisConfiguration
     public let name: String
-    private let thread: ConnectionThread<HiredisSession>
+    private let thread: ConnectionThread<HiredisSession, Job>
+
+    /// One caller's commands and where their replies go.
+    struct Job: Sendable {
+        let commands: [RedisCommand]
+        let timeout: Duration
+        let continuation: CheckedContinuation<[RedisValue], any Error>
+    }
+
+    /// A coalesced round trip stops growing past this many commands; the rest go in the next one.
+    static let coalesceLimit = 8192
 
     /// A connection named `name` (thread name and CLIENT SETNAME); nothing connects until the first command.
     public convenience init(configuration: RedisConfiguration, name: String = "redis") {
@@ -19,6 +31,7 @@ public final class RedisConnection: Sendable {
         self.thread = ConnectionThread(
             name: "redis:\(name)",
             makeState: { HiredisSession(configuration: configuration, name: name, logger: logger) },
+            process: { session, jobs in Self.process(jobs, on: session) },
             finish: { session in session.disconnect() }
         )
     }
@@ -32,8 +45,8 @@ public final class RedisConnection: Sendable {
 
     /// Sends one command with its own read timeout (for `XREADGROUP ... BLOCK`, `BLPOP`).
     public func send(_ command: RedisCommand, timeout: Duration) async throws -> RedisValue {
-        let value = try await perform { session throws(RedisError) in
-            try session.execute(command, timeout: timeout)
+        guard let value = try await perform([command], timeout: timeout).first else {
+            throw RedisError.protocolViolation("\(command.name): no reply")
         }
         if case .error(let message) = value { throw RedisError.reply(message) }
         return value
@@ -42,10 +55,7 @@ public final class RedisConnection: Sendable {
     /// Sends all commands in one round trip; replies in order, error replies as `.error` values.
     public func pipeline(_ commands: [RedisCommand]) async throws -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
-        let timeout = configuration.commandTimeout
-        return try await perform { session throws(RedisError) in
-            try session.execute(commands, timeout: timeout)
-        }
+        return try await perform(commands, timeout: configuration.commandTimeout)
     }
 
     /// Stops accepting commands; queued ones still run, then the context is freed on its own thread.
@@ -54,19 +64,46 @@ public final class RedisConnection: Sendable {
         thread.stop()
     }
 
-    /// Runs `body` on the connection's thread and resumes the caller with its result.
-    private func perform<T: Sendable>(
-        _ body: @escaping @Sendable (HiredisSession) throws(RedisError) -> T
-    ) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let accepted = thread.submit { session in
-                do throws(RedisError) {
-                    continuation.resume(returning: try body(session))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
+    private func perform(_ commands: [RedisCommand], timeout: Duration) async throws -> [RedisValue] {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[RedisValue], any Error>) in
+            let accepted = thread.submit(Job(commands: commands, timeout: timeout, continuation: continuation))
             if !accepted { continuation.resume(throwing: RedisError.closed) }
+        }
+    }
+
+    /// Runs one batch on the connection's thread: neighbouring jobs with the same timeout share a round trip
+    /// (a blocking read, with its own timeout, goes alone). If the round trip fails, every job in it gets the error.
+    static func process(_ jobs: [Job], on session: HiredisSession) {
+        var i = 0
+        while i < jobs.count {
+            if jobs[i].commands.isEmpty || jobs[i].commands.contains(where: { $0.arguments.isEmpty }) {
+                jobs[i].continuation.resume(throwing: RedisError.reply("ERR empty command"))
+                i += 1
+                continue
+            }
+            var end = i + 1
+            var total = jobs[i].commands.count
+            while end < jobs.count, jobs[end].timeout == jobs[i].timeout, total < coalesceLimit,
+                  !jobs[end].commands.isEmpty, !jobs[end].commands.contains(where: { $0.arguments.isEmpty }) {
+                total += jobs[end].commands.count
+                end += 1
+            }
+            let group = jobs[i..<end]
+            do throws(RedisError) {
+                if group.count == 1, let job = group.first, job.commands.count == 1 {
+                    job.continuation.resume(returning: [try session.execute(job.commands[0], timeout: job.timeout)])
+                } else {
+                    let replies = try session.execute(group.flatMap(\.commands), timeout: jobs[i].timeout)
+                    var offset = 0
+                    for job in group {
+                        job.continuation.resume(returning: Array(replies[offset..<(offset + job.commands.count)]))
+                        offset += job.commands.count
+                    }
+                }
+            } catch {
+                for job in group { job.continuation.resume(throwing: error) }
+            }
+            i = end
         }
     }
 }

@@ -41,7 +41,7 @@ struct BenchCommandTests {
         #expect((memory["redisPeakRSSBytes"] as? Int ?? 0) > 0)
 
         // Nothing left running, and its working folder is gone.
-        #expect(NotifymeBinary.processes(mentioning: "notifyme-bench").isEmpty)
+        #expect(NotifymeBinary.processes(mentioning: dir.path).isEmpty)
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("notifyme-bench") }
         #expect(left.isEmpty)
     }

@@ -103,7 +103,8 @@ struct ConcurrencyTests {
         let server = try await offPool { try HTTPTestServer.start() }
         let transport = CurlTransport(configuration: TransportConfiguration(maxConnectionsPerHost: 1, maxTotalConnections: 1, maxConcurrentStreams: 1))
         defer { transport.shutdown() }
-        async let slow = transport.execute(HTTPRequest(url: server.url("/delay/1500"), httpVersion: .http1_1))
+        // Five seconds, so the slow one is still on the connection when the waiting one is cancelled, however loaded the machine.
+        async let slow = transport.execute(HTTPRequest(url: server.url("/delay/5000"), timeout: .seconds(20), httpVersion: .http1_1))
         try await Task.sleep(for: .milliseconds(200))
         let waiting = Task { try await transport.execute(HTTPRequest(url: server.url("/echo"), httpVersion: .http1_1)) }
         try await Task.sleep(for: .milliseconds(200))
