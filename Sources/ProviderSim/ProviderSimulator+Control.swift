@@ -26,7 +26,8 @@ extension ProviderSimulator {
     /// The accepted messages, oldest first (at most `messageLimit` of them).
     public func messages(provider: String) throws -> [SimulatedMessage] {
         let provider = try Provider.named(provider)
-        return state.withLock { $0[provider].messages }
+        let limit = max(1, configuration.messageLimit)
+        return state.withLock { Array($0[provider].messages.suffix(limit)) }
     }
 
     /// Makes later sends to `recipient` fail as a dead one would: FCM 404 UNREGISTERED, APNs 410,

@@ -64,7 +64,8 @@ extension ProviderSimulator {
         if let key { entry.seenKeys[key] = message }
         entry.counts[message.recipient, default: 0] += 1
         entry.messages.append(message)
-        if entry.messages.count > limit { entry.messages.removeFirst(entry.messages.count - limit) }
+        // Trimmed in halves, not one at a time: dropping the oldest on every send moved the whole list each time.
+        if entry.messages.count >= 2 * limit { entry.messages.removeFirst(entry.messages.count - limit) }
         return .accepted(message)
     }
 

@@ -26,6 +26,17 @@ extension ProviderSimTests {
             }
         }
 
+        @Test func keepsTheNewestMessagesUpToTheLimitAndCountsThemAll() async throws {
+            try await withSimulator(SimulatorConfiguration(messageLimit: 3)) { sim in
+                for i in 0..<10 {
+                    let response = try await Self.sms(sim, to: "+9733600\(String(format: "%04d", i + 1))")
+                    #expect(response.status == 202)
+                }
+                #expect(try sim.messages(provider: "gateway").map(\.recipient) == ["+97336000008", "+97336000009", "+97336000010"])
+                #expect(try sim.counts(provider: "gateway").count == 10)
+            }
+        }
+
         @Test func outageFlagAndWindows() async throws {
             try await withSimulator { sim in
                 try sim.setBehaviour(ProviderBehaviour(outage: true), for: "gateway")
