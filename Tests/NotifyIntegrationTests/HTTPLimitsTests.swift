@@ -39,14 +39,15 @@ struct HTTPLimitsTests {
             let closedAfter = try await OffPool.run { () -> [Double] in
                 slow.map { c in
                     let t0 = Date()
-                    for _ in 0..<40 {
+                    for _ in 0..<100 {
                         guard c.send("x"), !c.isClosedByPeer(within: 0.2) else { break }
                     }
                     return Date().timeIntervalSince(t0)
                 }
             }
-            // Each is closed by the idle timeout (1 s), though it never stopped sending.
-            #expect(closedAfter.allSatisfy { $0 < 4 }, "slow heads held for \(closedAfter.max() ?? 0) s")
+            // Each is closed by the idle timeout (1 s), though it never stopped sending; one held for good would
+            // run the 20 s loop out. A loaded machine was seen to need more than 4 s.
+            #expect(closedAfter.allSatisfy { $0 < 10 }, "slow heads held for \(closedAfter.max() ?? 0) s")
         }
     }
 
