@@ -63,13 +63,12 @@ extension Bench {
 
     /// Waits until the channel queues are empty, so one scenario's backlog does not slow the next.
     static func waitForQueues(_ stack: BenchStack, report: BenchReport) async throws {
-        let queues = ["events"] + Channel.allCases.map(\.rawValue)
+        let queues = [WorkQueue(redis: stack.redis, stream: NotifyStore.Keys.stream("events"), group: "fanout")]
+            + Channel.allCases.map { WorkQueue.channel($0, redis: stack.redis) }
         let deadline = ContinuousClock.now + .seconds(300)
         while ContinuousClock.now < deadline {
             var depth = 0
-            for name in queues {
-                depth += try await WorkQueue(redis: stack.redis, stream: NotifyStore.Keys.stream(name), group: name == "events" ? "fanout" : name).stats().depth
-            }
+            for queue in queues { depth += try await queue.stats().depth }
             if depth == 0 { return }
             try await Task.sleep(for: .milliseconds(200))
         }

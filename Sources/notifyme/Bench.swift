@@ -43,7 +43,7 @@ struct Bench: AsyncParsableCommand {
     var concurrency = 64
     @Option(name: .customLong("fanout-workers"), help: "Fan-out workers in the NotifyMe process.")
     var fanoutWorkers = 2
-    @Option(help: "Use this Redis (redis://host:port or unix:///path) instead of starting one. Synthetic residents and events are written to it.")
+    @Option(help: "Use this Redis (redis://host:port or unix:///path) instead of starting one: an empty one, since synthetic residents, topics and events are written to it and counted.")
     var redis: String?
     @Option(help: "Write the JSON summary to this file; '-' writes it to stdout and the readable lines to stderr.")
     var json: String?
