@@ -106,12 +106,13 @@ struct AdminController {
 
     /// A staff reason: trimmed, 1 to 500 characters; nil when absent and not required.
     static func reason(_ text: String?, required: Bool) throws -> String? {
+        // The limit is the document's maxLength: code points of the value as sent, before any trimming.
+        guard (text?.unicodeScalars.count ?? 0) <= 500 else { throw NotifyError.invalid("reason", "must be at most 500 characters") }
         let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if trimmed.isEmpty {
             if required { throw NotifyError.invalid("reason", "is required: say why (it goes into the audit log)") }
             return nil
         }
-        guard trimmed.count <= 500 else { throw NotifyError.invalid("reason", "must be at most 500 characters") }
         return trimmed
     }
 }

@@ -39,6 +39,15 @@ struct AdminTests {
             #expect(try await Self.call(client, .post, "/v1/admin/failures/\(ids[0])/replay", token: resident, body: reason).0 == .forbidden)
             #expect(try await Self.call(client, .post, "/v1/admin/failures/\(ids[0])/replay", token: entity, body: reason).0 == .unauthorized)
             #expect(try await NotificationStore(redis: env.redis).load(ids[0])?.notification.status == .failed)
+            // The document's maxLength (500) counts what was sent, so padding that trimming would drop still counts,
+            // and so does each code point of a character made of several (found by the API fuzzing).
+            let padded = #"{"reason":"INC-42"# + String(repeating: #"\t"#, count: 600) + #""}"#
+            let combining = #"{"reason":""# + String(repeating: #"e\u0301"#, count: 300) + #""}"#
+            for body in [padded, combining] {
+                let (status, problem) = try await Self.call(client, .post, "/v1/admin/failures/replay", token: operatorToken, body: body)
+                #expect(status == .unprocessableContent)
+                #expect((problem["errors"] as? [[String: Any]])?.first?["field"] as? String == "reason")
+            }
             #expect(try await Self.call(client, .post, "/v1/admin/failures/\(ids[0])/replay", token: operatorToken, body: reason).0 == .accepted)
         }
     }
