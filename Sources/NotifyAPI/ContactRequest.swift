@@ -14,7 +14,8 @@ struct ContactRequest: Decodable {
         var problems: [FieldError] = []
         var contact = Contact(cpr: cpr)
         if let name {
-            if name.count > 200 || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            // Code points, as the document's maxLength counts them (a character can be several).
+            if name.unicodeScalars.count > 200 || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
                 problems.append(FieldError(field: "name", detail: "must be at most 200 characters with no control characters"))
             } else if !name.isEmpty {
                 contact.name = name

@@ -154,6 +154,8 @@ struct APITests {
                 (#"{"language":"ar","nickname":"x"}"#, "nickname"),
                 (#"{"language":"ar","phone":36001234}"#, "phone"),
                 (#"{"language":"ar","name":"\#(String(repeating: "x", count: 201))"}"#, "name"),
+                // 101 characters but 202 code points, which is what the document's maxLength counts.
+                (#"{"language":"ar","name":"\#(String(repeating: #"e\u0301"#, count: 101))"}"#, "name"),
                 (#"{"language":"ar","email":"\#(String(repeating: "a", count: 250))@example.bh"}"#, "email"),
                 (#"{"language":"ar","phone":"+973 3600 1234 5678 9012 3456 7890 12345"}"#, "phone"),
             ] {
