@@ -67,7 +67,9 @@ enum ProcessSpawn {
         var status: Int32 = 0
         let deadline = Date().addingTimeInterval(grace)
         while Date() < deadline {
-            if waitpid(pid, &status, WNOHANG) == pid { return true }
+            let reaped = waitpid(pid, &status, WNOHANG)
+            // ECHILD: another thread (a Ctrl-C handler, or the normal path) reaped it first.
+            if reaped == pid || (reaped == -1 && errno == ECHILD) { return true }
             usleep(20_000)
         }
         kill(pid, SIGKILL)
