@@ -1,5 +1,6 @@
 import Foundation
 import NotifyCore
+import NotifyStore
 
 extension Bench {
     /// POST /v1/events at `rate` per second for `seconds`, open loop: each request is sent when it is due whatever
@@ -8,6 +9,8 @@ extension Bench {
                                report: BenchReport) async throws -> BenchSummary.Latency {
         let total = rate * seconds
         let bar = ProgressBar()
+        // Keys unique to this run: a second run against the same Redis must not be answered from the first one's.
+        let run = Digest.randomID(prefix: "")
         let started = ContinuousClock.now
         var latencies: [Double] = []
         latencies.reserveCapacity(total)
@@ -19,7 +22,7 @@ extension Bench {
                 let cpr = try BenchCohort.sms.cpr(i % max(1, residents))
                 group.addTask {
                     let body = #"{"type":"emergency.alert","recipients":["\#(cpr.value)"],"data":{"area":"Bench","message":"Latency probe \#(i)"}}"#
-                    let response = try? await http.post("\(base)/v1/events", token: key, idempotencyKey: "bench-latency-\(i)-\(due)", json: body)
+                    let response = try? await http.post("\(base)/v1/events", token: key, idempotencyKey: "bench-\(run)-\(i)", json: body)
                     guard response?.status == 202 else { return nil }
                     return (ContinuousClock.now - due).milliseconds
                 }

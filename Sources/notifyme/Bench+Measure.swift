@@ -8,7 +8,7 @@ extension Bench {
         let population = BenchPopulation(redis: stack.redis, cipher: stack.cipher)
         let key = try await EntityKeyStore(redis: stack.redis).create(entity: Self.entity, patterns: try EventPattern.list("emergency.*"),
                                                                      rate: 1_000_000).secret
-        report.line("notifyme bench: \(summary.machine.cores) cores, \(summary.machine.build) build, Redis at \(stack.redisURL.hasPrefix("unix:") ? "a unix socket" : stack.redisURL)")
+        report.line("notifyme bench: \(summary.machine.cores) cores, \(summary.machine.build) build, \(redis == nil ? "its own Redis (AOF on)" : "the given Redis")")
 
         if !scenarios.isDisjoint(with: ["latency", "delivery"]) {
             for cohort in [BenchCohort.sms, .email, .push] {

@@ -67,7 +67,8 @@ struct BenchStack: Sendable {
                           httpPort: port, configPath: configPath)
     }
 
-    /// Starts `notifyme run` (the API and every worker) and waits until it is ready.
+    /// Starts this executable with `arguments` (`run`, or `worker <roles>`); with `waitForAPI`, waits until
+    /// /health/ready answers, otherwise only checks that it did not exit at once.
     func startService(_ name: String, _ arguments: [String], waitForAPI: Bool, http: BenchHTTP) async throws -> BenchService {
         let service = try BenchService.start(arguments, name: name, environment: environment, directory: directory)
         guard waitForAPI else {
