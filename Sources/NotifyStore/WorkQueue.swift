@@ -46,9 +46,10 @@ public struct WorkQueue: Sendable {
         }
     }
 
-    /// Reads up to `count` entries for `consumer`: its own pending ones when `pending` is true, else new ones,
-    /// waiting up to `block` on `connection` (a blocking connection owned by the caller).
-    public func read(consumer: String, count: Int, block: Duration?, pending: Bool, on connection: RedisConnection) async throws -> [Entry] {
+    /// Reads up to `count` entries for `consumer`: its own pending ones after the id `after` when `pending` is true, else
+    /// new ones, waiting up to `block` on `connection` (a blocking connection owned by the caller).
+    public func read(consumer: String, count: Int, block: Duration?, pending: Bool, after: String = "0",
+                     on connection: RedisConnection) async throws -> [Entry] {
         var args: [any RedisArgument] = ["GROUP", group, consumer, "COUNT", count]
         var timeout = Duration.seconds(5)
         if let block, !pending {
@@ -56,7 +57,7 @@ public struct WorkQueue: Sendable {
             args += ["BLOCK", ms]
             timeout = block + .seconds(5)
         }
-        args += ["STREAMS", stream, pending ? "0" : ">"]
+        args += ["STREAMS", stream, pending ? after : ">"]
         let reply = try await connection.send(RedisCommand("XREADGROUP", args), timeout: timeout)
         guard let streams = reply.array, let first = streams.first?.array, first.count == 2 else { return [] }
         return Self.entries(first[1])

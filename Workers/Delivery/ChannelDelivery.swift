@@ -38,8 +38,10 @@ struct ChannelDelivery: Sendable {
         case .queued: break
         case .sending:
             let started = fields["sendingAt"].flatMap(Double.init) ?? 0
-            // A younger send belongs to a live worker (a second queue entry for the same notification).
-            guard Date().timeIntervalSince1970 - started > ProviderHealth.seconds(settings.lease) else { return }
+            // A younger send may belong to a live worker (a second queue entry for the same notification), or be this
+            // entry's own send cut off by a Redis failure. Either way the entry stays pending: once the lease is
+            // stale, the reclaim brings it back and the send is retried, or found finished.
+            guard Date().timeIntervalSince1970 - started > ProviderHealth.seconds(settings.lease) else { throw LeaseHeld(notificationId: id) }
             guard case .moved = try await stores.notifications.move(id, to: .queued, detail: "send interrupted; retrying") else { return }
         default:
             return

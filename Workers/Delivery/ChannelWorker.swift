@@ -33,6 +33,10 @@ public struct ChannelWorker: Service {
                         do {
                             if let id = entry.fields["notification"] { try await delivery.deliver(id) }
                             try await consumer.queue.ack([entry.id])
+                        } catch let held as LeaseHeld {
+                            delivery.logger.debug("notification is being sent under a lease; the entry waits for the reclaim", metadata: [
+                                "channel": "\(delivery.channel.rawValue)", "notification": "\(held.notificationId)",
+                            ])
                         } catch {
                             delivery.logger.warning("delivery failed; the entry will be retried", metadata: [
                                 "channel": "\(delivery.channel.rawValue)", "entry": "\(entry.id)", "error": "\(type(of: error))",

@@ -24,15 +24,22 @@ struct QueueConsumer: Sendable {
             heartbeat.stopped()
         }
         var drainingPending = true
+        // Own pending entries are walked once, in id order: one whose handling fails again stays pending for the
+        // reclaim, instead of coming back on every read while the others wait.
+        var pendingCursor = "0"
         // The first pass reclaims at once: a stopped worker's hand-back waits for no timer.
         var lastReclaim = ContinuousClock.now - visibilityTimeout
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var entries: [WorkQueue.Entry]
             do {
-                entries = try await queue.read(consumer: consumer, count: batchSize, block: .seconds(1), pending: drainingPending, on: connection)
-                if drainingPending && entries.isEmpty {
-                    drainingPending = false
-                    continue
+                entries = try await queue.read(consumer: consumer, count: batchSize, block: .seconds(1), pending: drainingPending,
+                                               after: pendingCursor, on: connection)
+                if drainingPending {
+                    guard let last = entries.last else {
+                        drainingPending = false
+                        continue
+                    }
+                    pendingCursor = last.id
                 }
                 if ContinuousClock.now - lastReclaim > visibilityTimeout / 2 {
                     lastReclaim = .now
@@ -43,6 +50,7 @@ struct QueueConsumer: Sendable {
                 // Redis restarting or unreachable: back off, then read our own pending entries again.
                 logger.warning("queue read failed, retrying", metadata: ["stream": "\(queue.stream)", "error": "\(error)"])
                 drainingPending = true
+                pendingCursor = "0"
                 heartbeat.failed()
                 try? await Task.sleep(for: .milliseconds(500))
                 continue
