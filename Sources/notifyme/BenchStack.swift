@@ -50,7 +50,7 @@ struct BenchStack: Sendable {
             redis: {poolSize: \(workers.redisPool)}
             publishing: {rate: 1000000, burst: 1000000}
             workers: {fanoutConcurrency: \(workers.fanout), fanoutBatchSize: \(workers.fanoutBatch), smsConcurrency: \(workers.concurrency), \
-            pushConcurrency: \(workers.concurrency), emailConcurrency: \(workers.concurrency)}
+            pushConcurrency: \(workers.concurrency), emailConcurrency: \(workers.concurrency)\(workers.leaseYAML)}
             providers:
               simulator: {mode: "off"}
               sms:
@@ -58,6 +58,7 @@ struct BenchStack: Sendable {
                    callbackURL: \(quote("http://127.0.0.1:\(port)/v1/receipts/sim-gateway")), webhookSecret: \(quote(gateway.webhookSecret))}
               push:
                 - {name: sim-fcm, type: fcm, url: \(quote("\(sim1)/fcm")), serviceAccountFile: \(quote("\(directory)/simulator/fcm-service-account.json"))}
+            \(workers.retryYAML)
 
             """
         let configPath = "\(directory)/notifyme-bench.yaml"
@@ -118,4 +119,16 @@ struct BenchWorkers: Sendable {
     var fanoutBatch = 1000
     var concurrency = 64
     var redisPool = 16
+    /// `workers.visibilityTimeout` and `workers.maxAttempts`; nil keeps the defaults. `notifyme chaos` shortens the lease so a
+    /// killed worker's entries come back within seconds.
+    var visibilityTimeout: String?
+    var maxAttempts: Int?
+    /// `providers.retry` (base, cap); nil keeps the defaults.
+    var retry: (base: String, cap: String)?
+
+    var leaseYAML: String {
+        (visibilityTimeout.map { ", visibilityTimeout: \($0)" } ?? "") + (maxAttempts.map { ", maxAttempts: \($0)" } ?? "")
+    }
+
+    var retryYAML: String { retry.map { "  retry: {base: \($0.base), cap: \($0.cap)}" } ?? "" }
 }

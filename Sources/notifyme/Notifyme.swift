@@ -10,6 +10,6 @@ struct Notifyme: AsyncParsableCommand {
         NOTIFYME_REDIS_URL, NOTIFYME_HTTP_PORT, NOTIFYME_HTTP_HOST, NOTIFYME_DATA_DIR, NOTIFYME_SMTP_URL,
         NOTIFYME_LOG_LEVEL and NOTIFYME_LOG_FORMAT. With no Redis URL, NotifyMe uses a private redis-server under the data directory.
         """,
-        subcommands: [Run.self, Worker.self, Keys.self, Admin.self, DevToken.self, Bench.self]
+        subcommands: [Run.self, API.self, Worker.self, Keys.self, Admin.self, DevToken.self, Bench.self, Chaos.self]
     )
 }

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import NotifyCore
+import NotifyStore
+import ProviderSim
+import Transport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `notifyme chaos`: notifications flow while worker processes are killed, Redis restarts and a provider fails;
+/// at the end nothing is lost and no resident got the same notification twice.
+struct Chaos: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Kill workers, restart Redis and fail a provider while notifications flow; check nothing is lost or sent twice.",
+        discussion: """
+        Starts a redis-server (AOF on, appendfsync always), the provider simulator in this process, and NotifyMe as separate
+        processes of this executable: `api`, and `worker` fanout, sms, email, push and scheduler. It registers synthetic
+        residents (half SMS, a quarter email, a quarter push), publishes events naming them (retrying each with its
+        Idempotency-Key until it is accepted) and, while the notifications flow:
+          kills a random NotifyMe process with SIGKILL --kills times, each restarted after a moment;
+          kills redis-server with SIGKILL once and starts it again on the same AOF;
+          makes the SMS gateway answer 503 for --outage seconds.
+        The moments are drawn from --seed, as shares of the notifications settled. Then it waits until every
+        notification is settled and checks, from the records, the dead-letter streams and the simulator's counts:
+          lost        recipients of an accepted event with no notification, or one still unsettled at the end;
+          duplicates  residents the providers received more than one message for (each resident gets one);
+          unfounded   notifications recorded as accepted that their provider never received;
+          unlettered  failed notifications missing from the dead-letter stream.
+        Exit codes: 0 every check held, 1 a check failed or the run did not finish (figures and logs printed), 64 usage.
+        """
+    )
+
+    @Option(help: "Notifications in all (one per resident).")
+    var notifications = 50_000
+    @Option(name: .customLong("per-event"), help: "Recipients named in each published event (at most 10,000).")
+    var perEvent = 1_000
+    @Option(help: "Events published per second.")
+    var publishRate = 4.0
+    @Option(help: "NotifyMe processes killed with SIGKILL (each restarted).")
+    var kills = 6
+    @Option(help: "Seconds the SMS gateway answers 503 (0: no outage).")
+    var outage = 8
+    @Option(help: "Random seed for which process dies and when (default: from the clock; printed).")
+    var seed: UInt64?
+    @Option(help: "Seconds to wait for every notification to settle after the last disruption.")
+    var timeout = 600
+    @Option(help: "Write the JSON summary to this file; '-' writes it to stdout and the readable lines to stderr.")
+    var json: String?
+    @Flag(help: "Keep the working folder (configuration, logs, Redis data) and print where it is.")
+    var keep = false
+
+    func validate() throws {
+        guard notifications > 0, (1...10_000).contains(perEvent) else {
+            throw ValidationError("--notifications must be positive and --per-event between 1 and 10,000")
+        }
+        guard notifications <= 4 * BenchCohort.maxSize else { throw ValidationError("--notifications is at most \(4 * BenchCohort.maxSize)") }
+        guard publishRate > 0, kills >= 0, outage >= 0, timeout > 0 else {
+            throw ValidationError("--publish-rate and --timeout must be positive, --kills and --outage not negative")
+        }
+    }
+
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        var base = try CLI.loadConfiguration()
+        let logger = CLI.bootstrapLogging(level: "error", format: base.logFormat)
+        let report = BenchReport(toStderr: json == "-")
+        let seed = seed ?? UInt64(Date().timeIntervalSince1970 * 1000)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("notifyme-chaos-\(Digest.randomID(prefix: "").prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let keep = keep
+        let cleanup: @Sendable () -> Void = {
+            if keep { report.line("working folder kept: \(directory)") } else { try? FileManager.default.removeItem(atPath: directory) }
+        }
+        defer { cleanup() }
+        ChildRegistry.shared.stopChildrenOnInterrupt(cleanup: cleanup)
+        // Every write acknowledged is on disk before the reply, so a SIGKILL of Redis may lose nothing that was accepted.
+        base.dataDir = "\(directory)/redis"
+        base.redis.url = ""
+        base.redis.appendfsync = .always
+        let redis = try ChaosRedis(config: base, logger: logger)
+        defer { redis.stop() }
+        let transport = CurlTransport(logger: logger)
+        defer { transport.shutdown() }
+        let http = BenchHTTP(transport: transport)
+        let workers = BenchWorkers(fanout: 1, fanoutBatch: 500, concurrency: 32, redisPool: 8, visibilityTimeout: "3s", maxAttempts: 4,
+                                   retry: (base: "250ms", cap: "2s"))
+        let simulator = SimulatorConfiguration(credentialsDirectory: "\(directory)/simulator")
+        var rng = SeededGenerator(seed: seed)
+        let plan = ChaosPlan.draw(kills: kills, outage: outage, using: &rng)
+        report.line("notifyme chaos: \(BenchReport.number(Double(notifications))) notifications, \(kills) kills, one Redis restart, "
+            + (outage > 0 ? "a \(outage) s gateway outage" : "no outage") + "; seed \(seed)")
+        let summary = try await ProviderSimulator.withRunning(simulator, logger: logger) { sim in
+            let stack = try BenchStack.make(base: base, redisURL: redis.url, redisPid: redis.pid, directory: directory, sim: sim,
+                                            workers: workers, logger: logger)
+            defer { stack.redis.close() }
+            let run = ChaosRun(stack: stack, sim: sim, redis: redis, http: http, report: report, plan: plan,
+                               notifications: notifications, perEvent: perEvent, publishRate: publishRate, timeout: .seconds(timeout))
+            do { return try await run.execute() } catch {
+                while ChildRegistry.shared.isInterrupted { try? await Task.sleep(for: .seconds(1)) }
+                throw error
+            }
+        }
+        var final = summary
+        final.seed = seed
+        if let json {
+            let text = try final.json() + "\n"
+            if json == "-" { FileHandle.standardOutput.write(Data(text.utf8)) } else { try text.write(toFile: json, atomically: true, encoding: .utf8) }
+        }
+        guard final.passed else { throw CLI.fail("chaos: \(final.problems.joined(separator: "; "))") }
+        report.line("every check held")
+    }
+}

@@ -1,0 +1,31 @@
+/// What a chaos run will do and when: each disruption fires once the given share of notifications has settled,
+/// so the moments fall while notifications flow however fast the machine is.
+struct ChaosPlan: Sendable {
+    enum Action: Sendable, Equatable {
+        /// SIGKILL one NotifyMe process, start it again after `restartAfter` seconds.
+        case kill(role: ChaosFleet.Role, restartAfter: Double)
+        /// SIGKILL redis-server, start it again on the same AOF.
+        case restartRedis
+        /// The SMS gateway answers 503 for this many seconds.
+        case outage(seconds: Int)
+    }
+
+    struct Step: Sendable {
+        /// Share of the notifications settled (accepted by a provider or dead-lettered) when it fires.
+        let at: Double
+        let action: Action
+    }
+
+    /// Sorted by `at`.
+    let steps: [Step]
+
+    static func draw(kills: Int, outage: Int, using rng: inout SeededGenerator) -> ChaosPlan {
+        var steps: [Step] = (0..<kills).map { _ in
+            let role = ChaosFleet.Role.allCases.randomElement(using: &rng) ?? .sms
+            return Step(at: Double.random(in: 0.05...0.9, using: &rng), action: .kill(role: role, restartAfter: Double.random(in: 0.2...2, using: &rng)))
+        }
+        steps.append(Step(at: Double.random(in: 0.25...0.75, using: &rng), action: .restartRedis))
+        if outage > 0 { steps.append(Step(at: Double.random(in: 0.1...0.5, using: &rng), action: .outage(seconds: outage))) }
+        return ChaosPlan(steps: steps.sorted { $0.at < $1.at })
+    }
+}
