@@ -10,7 +10,7 @@ extension Bench {
                                                                      rate: 1_000_000).secret
         report.line("notifyme bench: \(summary.machine.cores) cores, \(summary.machine.build) build, \(redis == nil ? "its own Redis (AOF on)" : "the given Redis")")
 
-        if !scenarios.isDisjoint(with: ["latency", "delivery"]) {
+        if !scenarios.isDisjoint(with: ["latency", "delivery", "steady"]) {
             for cohort in [BenchCohort.sms, .email, .push] {
                 summary.seeding.append(try await seed(population, cohort, count: residents, alsoIn: BenchCohort.mixedTopic, report: report))
             }
@@ -28,6 +28,10 @@ extension Bench {
                     }
                     summary.delivery.append(try await Self.deliver(label: "mixed", topic: BenchCohort.mixedTopic, expected: 3 * residents, http: http,
                                                                    stack: stack, key: key, report: report))
+                }
+                if scenarios.contains("steady") {
+                    summary.steady = try await Self.steady(http: http, stack: stack, service: service, key: key, residents: residents,
+                                                           rate: steadyRate, seconds: steadySeconds, report: report)
                 }
             } catch {
                 report.line("the service's log ends with:\n\(service.logTail)")
@@ -63,13 +67,9 @@ extension Bench {
 
     /// Waits until the channel queues are empty, so one scenario's backlog does not slow the next.
     static func waitForQueues(_ stack: BenchStack, report: BenchReport) async throws {
-        let queues = [WorkQueue(redis: stack.redis, stream: NotifyStore.Keys.stream("events"), group: "fanout")]
-            + Channel.allCases.map { WorkQueue.channel($0, redis: stack.redis) }
         let deadline = ContinuousClock.now + .seconds(300)
         while ContinuousClock.now < deadline {
-            var depth = 0
-            for queue in queues { depth += try await queue.stats().depth }
-            if depth == 0 { return }
+            if try await queueDepth(stack) == 0 { return }
             try await Task.sleep(for: .milliseconds(200))
         }
         report.line("queues still not empty after 300 s; going on")

@@ -21,6 +21,8 @@ struct Bench: AsyncParsableCommand {
                     timed from the POST until every notification is accepted by its provider; Redis commands each.
           fanout    one alert to a topic of --topic-size residents with only fan-out workers running: rate, time,
                     Redis memory per million queued notifications, worker memory.
+          steady    (only when asked for) --steady-rate notifications per second for --steady-seconds: memory of the
+                    service and of Redis at the start (after warm-up) and the end, and the backlog left.
         Figures print as they come, with progress on stderr; --json writes a machine-readable summary.
         Build with `swift build -c release` for figures worth quoting; a debug build is several times slower.
         Exit codes: 0 measured, 1 a scenario failed (its reason and the service's log tail are printed), 64 usage.
@@ -37,7 +39,11 @@ struct Bench: AsyncParsableCommand {
     var rate = 1_000
     @Option(help: "Seconds the latency run lasts.")
     var seconds = 10
-    @Option(help: "Scenarios to run, comma separated: latency, delivery, fanout.")
+    @Option(name: .customLong("steady-rate"), help: "Notifications per second in the steady run.")
+    var steadyRate = 200
+    @Option(name: .customLong("steady-seconds"), help: "Seconds the steady run lasts.")
+    var steadySeconds = 600
+    @Option(help: "Scenarios to run, comma separated: latency, delivery, fanout, steady (not run unless named).")
     var only = "latency,delivery,fanout"
     @Option(help: "Sends in flight per channel in the NotifyMe process.")
     var concurrency = 64
@@ -53,8 +59,11 @@ struct Bench: AsyncParsableCommand {
     var scenarios: Set<String> { Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
 
     func validate() throws {
-        guard scenarios.isSubset(of: ["latency", "delivery", "fanout"]), !scenarios.isEmpty else {
-            throw ValidationError("--only takes latency, delivery and fanout, comma separated")
+        guard scenarios.isSubset(of: ["latency", "delivery", "fanout", "steady"]), !scenarios.isEmpty else {
+            throw ValidationError("--only takes latency, delivery, fanout and steady, comma separated")
+        }
+        guard (1...10_000).contains(steadyRate), steadySeconds > 0 else {
+            throw ValidationError("--steady-rate must be between 1 and 10,000 and --steady-seconds positive")
         }
         guard (1...BenchCohort.maxSize).contains(residents), (1...BenchCohort.maxSize).contains(topicSize) else {
             throw ValidationError("--residents and --topic-size must be between 1 and \(BenchCohort.maxSize)")

@@ -52,6 +52,32 @@ struct BenchSummary: Codable, Sendable {
         var workerPeakBytes: Int
     }
 
+    /// Notifications at a fixed rate for a long run: memory at the start (after warm-up) and the end.
+    struct Steady: Codable, Sendable {
+        struct Sample: Codable, Sendable {
+            var second: Int
+            var serviceRSS: Int
+            var redisRSS: Int
+            var redisUsedMemory: Int
+        }
+
+        var rate: Int
+        var seconds: Int
+        var eventsFailed: Int
+        /// Entries still queued when publishing stopped: near zero when the rate was sustainable.
+        var backlogAtEnd: Int
+        var drainSeconds: Double
+        var serviceRSSStartBytes: Int
+        var serviceRSSEndBytes: Int
+        var redisRSSStartBytes: Int
+        var redisRSSEndBytes: Int
+        var samples: [Sample]
+
+        var serviceGrowthPercent: Double {
+            serviceRSSStartBytes > 0 ? Double(serviceRSSEndBytes - serviceRSSStartBytes) / Double(serviceRSSStartBytes) * 100 : 0
+        }
+    }
+
     struct Memory: Codable, Sendable {
         /// Peak resident memory of each NotifyMe process the benchmark started.
         var servicePeakBytes: [String: Int] = [:]
@@ -66,6 +92,7 @@ struct BenchSummary: Codable, Sendable {
     var publishLatency: Latency?
     var delivery: [Delivery] = []
     var fanout: Fanout?
+    var steady: Steady?
     var memory = Memory()
 
     func json() throws -> String {

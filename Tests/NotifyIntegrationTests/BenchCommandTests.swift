@@ -46,8 +46,28 @@ struct BenchCommandTests {
         #expect(left.isEmpty)
     }
 
+    @Test func aSteadyRunSamplesMemoryAtTheStartAndTheEnd() async throws {
+        let dir = try Loopback.temporaryDirectory("nm-bench")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let summaryPath = dir.appendingPathComponent("summary.json").path
+        let result = try await NotifymeBinary.run(["bench", "--only", "steady", "--residents", "50", "--steady-rate", "30", "--steady-seconds", "12",
+                                                   "--json", summaryPath], env: ["TMPDIR": dir.path])
+        #expect(result.code == 0, "\(result.out)\n\(result.err)")
+        #expect(result.out.contains("steady 30 notifications/s for 12 s: notifyme run RSS"), "\(result.out)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath))) as? [String: Any])
+        let steady = try #require(summary["steady"] as? [String: Any])
+        #expect(steady["eventsFailed"] as? Int == 0)
+        #expect((steady["serviceRSSStartBytes"] as? Int ?? 0) > 0 && (steady["serviceRSSEndBytes"] as? Int ?? 0) > 0)
+        #expect((steady["redisRSSStartBytes"] as? Int ?? 0) > 0)
+        #expect((steady["drainSeconds"] as? Double ?? -1) >= 0)
+        // One sample every ten seconds while publishing, one after warm-up, one at the end.
+        let samples = steady["samples"] as? [[String: Any]] ?? []
+        #expect(samples.map { $0["second"] as? Int ?? -1 }.prefix(3) == [0, 1, 10])
+        #expect(samples.count == 4)
+    }
+
     @Test func badOptionsAreUsageErrors() async throws {
-        for args in [["--only", "everything"], ["--residents", "0"], ["--rate", "-5"]] {
+        for args in [["--only", "everything"], ["--residents", "0"], ["--rate", "-5"], ["--steady-rate", "0"]] {
             let result = try await NotifymeBinary.run(["bench"] + args, env: [:])
             #expect(result.code == 64, "\(args): \(result.err)")
         }
