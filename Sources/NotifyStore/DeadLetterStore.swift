@@ -8,9 +8,31 @@ public struct DeadLetterStore: Sendable {
 
     public init(redis: RedisClient) { self.redis = redis }
 
-    /// Appends `letter` to its channel's dead-letter stream; returns the entry id.
+    /// The record field that says a failure's dead letter is still to be written ("due") or written ("done").
+    /// A move to `failed` sets it to "due" in the same script, so a process stopped between the move and the
+    /// dead letter leaves a mark that the next one to see the record acts on (``addIfDue(_:fields:timeline:)``).
+    public static let marker = "deadLetter"
+
+    /// Appends `letter` to its channel's dead-letter stream, then marks its record "done"; returns the entry id.
     @discardableResult
     public func add(_ letter: DeadLetter) async throws -> String {
+        let id = try await append(letter)
+        _ = try await redis.evalsha(NotificationScripts.setIfExists, keys: [Keys.notification(letter.notificationId)], args: [Self.marker, "done"])
+        return id
+    }
+
+    /// Writes the dead letter of a failed notification whose failure was recorded but whose dead letter was not
+    /// (the process stopped in between); true when it did.
+    @discardableResult
+    public func addIfDue(_ n: NotificationRecord, fields: [String: String], timeline: [TimelineEntry]) async throws -> Bool {
+        guard n.status == .failed, fields[Self.marker] == "due" else { return false }
+        try await add(DeadLetter(notificationId: n.id, channel: n.channel, eventId: n.eventId, eventType: n.eventType, entity: n.entity,
+                                 attempts: n.attempts, lastError: timeline.last?.detail ?? "failed", failedAt: timeline.last?.at ?? Date(),
+                                 history: timeline))
+        return true
+    }
+
+    private func append(_ letter: DeadLetter) async throws -> String {
         let history = String(decoding: try JSONCoding.encoder.encode(letter.history), as: UTF8.self)
         let reply = try await redis.send(RedisCommand("XADD", [
             Keys.deadLetters(letter.channel.rawValue), "*",

@@ -32,12 +32,16 @@ public struct DeliveryOutcomes: Sendable {
     @discardableResult
     public func record(_ id: String, _ status: NotificationStatus, detail: String, now: Date = Date()) async throws -> Result {
         guard let n = try await notifications.load(id)?.notification else { return .unknown }
-        switch try await notifications.move(id, to: status, detail: detail, now: now) {
+        switch try await notifications.move(id, to: status, detail: detail, fields: status == .failed ? [DeadLetterStore.marker: "due"] : [:], now: now) {
         case .missing: return .unknown
         case .refused(let current) where status != .expired && (current == .sending || current == .queued):
             _ = try await redis.send("HSET", Keys.notification(id), "pendingReceipt", "\(status.rawValue) \(detail)")
             return .held
         case .refused(let current):
+            // The provider's retry of a failure receipt whose dead letter was cut off: write it now.
+            if current == .failed, let (record, timeline, fields) = try await notifications.load(id) {
+                try await deadLetters.addIfDue(record, fields: fields, timeline: timeline)
+            }
             return .ignored(current: current)
         case .moved(let from):
             try await events.count(n.eventId, moves: [(from: from, to: status)])

@@ -33,4 +33,12 @@ enum NotificationScripts {
     local cb = redis.call('HMGET', KEYS[1], 'cb', 'eventId', 'reference', 'entity', 'channel')
     return {1, cur, cb[1] or '', cb[2] or '', cb[3] or '', cb[4] or '', cb[5] or ''}
     """)
+
+    /// Sets fields of a record that still exists (never creates a record without its expiry).
+    /// KEYS: record. ARGV: field/value pairs. Returns 1 when set, 0 when the record is gone.
+    static let setIfExists = RedisScript("""
+    if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+    redis.call('HSET', KEYS[1], unpack(ARGV))
+    return 1
+    """)
 }

@@ -47,6 +47,40 @@ struct DeliveryEngineTests {
         #expect(try await kit.status(n.id) == .sent)
     }
 
+    @Test func aFailureCutOffBeforeItsDeadLetterIsDeadLetteredWhenItsEntryComesBack() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        // The worker recorded the failure and was killed before writing the dead letter; its entry was not acked.
+        _ = try await kit.notifications.move(n.id, to: .failed, detail: "gave up after 5 attempts: gw: HTTP 503",
+                                             fields: [DeadLetterStore.marker: "due"])
+        let sms = ScriptedAdapter("gw")
+        let delivery = kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)])))
+        try await delivery.deliver(n.id)
+        try await delivery.deliver(n.id)
+        let letters = try await DeadLetterStore(redis: env.redis).list(.sms)
+        #expect(letters.map(\.letter.notificationId) == [n.id])
+        #expect(letters.first?.letter.lastError == "gave up after 5 attempts: gw: HTTP 503")
+        #expect(try await env.redis.send("HGET", Keys.notification(n.id), DeadLetterStore.marker).string == "done")
+        #expect(sms.calls == 0)
+    }
+
+    @Test func aRepeatedFailureReceiptWritesADeadLetterTheFirstOneCutOff() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        _ = try await kit.notifications.move(n.id, to: .sending, detail: "sending")
+        _ = try await kit.notifications.move(n.id, to: .sent, detail: "accepted by gw (gw-1)")
+        // The API recorded the failure receipt and stopped before the dead letter; the provider posts the receipt again.
+        _ = try await kit.notifications.move(n.id, to: .failed, detail: "not delivered (gateway receipt)", fields: [DeadLetterStore.marker: "due"])
+        let outcomes = DeliveryOutcomes(redis: env.redis)
+        #expect(try await outcomes.record(n.id, .failed, detail: "not delivered (gateway receipt)") == .ignored(current: .failed))
+        #expect(try await outcomes.record(n.id, .failed, detail: "not delivered (gateway receipt)") == .ignored(current: .failed))
+        #expect(try await DeadLetterStore(redis: env.redis).list(.sms).map(\.letter.notificationId) == [n.id])
+    }
+
     @Test func acceptedBeforeACrashIsNotSentAgain() async throws {
         let env = try await TestEnvironment()
         defer { env.stop() }

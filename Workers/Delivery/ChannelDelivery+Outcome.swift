@@ -42,7 +42,7 @@ extension ChannelDelivery {
     /// A permanent failure: the next channel where the catalogue allows it, else failed and dead-lettered.
     func permanent(_ n: NotificationRecord, contact: Contact, from status: NotificationStatus, detail: String, fields: [String: String]) async throws {
         if try await fallBack(n, contact: contact, from: status, detail: detail, fields: fields, anyEvent: false) { return }
-        guard case .moved = try await stores.notifications.move(n.id, to: .failed, detail: detail) else { return }
+        guard case .moved = try await stores.notifications.move(n.id, to: .failed, detail: detail, fields: [DeadLetterStore.marker: "due"]) else { return }
         try await stores.events.count(n.eventId, moves: [(from: .queued, to: .failed)])
         let history = try await stores.notifications.load(n.id)?.timeline ?? []
         try await stores.deadLetters.add(DeadLetter(

@@ -23,7 +23,7 @@ struct ChannelDelivery: Sendable {
     let logger: Logger
 
     func deliver(_ id: String) async throws {
-        guard let (n, _, fields) = try await stores.notifications.load(id) else {
+        guard let (n, timeline, fields) = try await stores.notifications.load(id) else {
             logger.warning("queued notification has no record; skipped", metadata: ["notification": "\(id)"])
             return
         }
@@ -43,6 +43,12 @@ struct ChannelDelivery: Sendable {
             // stale, the reclaim brings it back and the send is retried, or found finished.
             guard Date().timeIntervalSince1970 - started > ProviderHealth.seconds(settings.lease) else { throw LeaseHeld(notificationId: id) }
             guard case .moved = try await stores.notifications.move(id, to: .queued, detail: "send interrupted; retrying") else { return }
+        case .failed:
+            // Stopped after recording the failure and before its dead letter: write it now, so staff see it.
+            if try await stores.deadLetters.addIfDue(n, fields: fields, timeline: timeline) {
+                logger.warning("\(channel.rawValue) delivery failed; dead-lettered after an interruption", metadata: ["notification": "\(id)"])
+            }
+            return
         default:
             return
         }
