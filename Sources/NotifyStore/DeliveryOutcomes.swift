@@ -38,13 +38,14 @@ public struct DeliveryOutcomes: Sendable {
             _ = try await redis.send("HSET", Keys.notification(id), "pendingReceipt", "\(status.rawValue) \(detail)")
             return .held
         case .refused(let current):
-            // The provider's retry of a failure receipt whose dead letter was cut off: write it now.
-            if current == .failed, let (record, timeline, fields) = try await notifications.load(id) {
-                try await deadLetters.addIfDue(record, fields: fields, timeline: timeline)
+            // A provider's retry of a receipt whose recording was cut off: count the move and write the dead letter now.
+            if let (record, timeline, fields) = try await notifications.load(id) {
+                try await events.repairCounts(id, eventId: record.eventId, fields: fields)
+                if current == .failed { try await deadLetters.addIfDue(record, fields: fields, timeline: timeline) }
             }
             return .ignored(current: current)
         case .moved(let from):
-            try await events.count(n.eventId, moves: [(from: from, to: status)])
+            try await events.countMove(id, eventId: n.eventId, from: from, to: status)
             try await watch.settle(id)
             if status == .failed {
                 let history = try await notifications.load(id)?.timeline ?? []

@@ -78,8 +78,8 @@ public struct FailureReplay: Sendable {
     private func move(_ n: NotificationRecord, to channel: Channel, update: [String: String], now: Date) async throws -> Outcome {
         let detail = channel == n.channel ? "replayed by support staff" : "replayed by support staff on \(channel.rawValue)"
         switch try await notifications.move(n.id, to: .queued, detail: detail, fields: update, now: now) {
-        case .moved:
-            try await events.count(n.eventId, moves: [(from: .failed, to: .queued)])
+        case .moved(let from):
+            try await events.countMove(n.id, eventId: n.eventId, from: from, to: .queued)
             try await queue(channel).add([["notification": n.id]])
             return .replayed(channel)
         case .refused(let current): return .notFailed(current)

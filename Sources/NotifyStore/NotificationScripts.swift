@@ -20,7 +20,9 @@ enum NotificationScripts {
 
     /// Moves the status if the current one is in the allowed list.
     /// KEYS: record, timeline. ARGV: new status, allowed current statuses (comma list), timeline entry,
-    /// attempts increment, then field/value pairs. Returns {moved 1/0/-1 missing, previous status}, and when moved
+    /// attempts increment, then field/value pairs. A move the event's counts must follow (sending counts as queued) is
+    /// appended to the field `uncounted` as `from>to`, until ``settleCount`` removes it once counted.
+    /// Returns {moved 1/0/-1 missing, previous status}, and when moved
     /// also the callback flag, event id, reference and entity (for the entity's status callback) and the channel.
     static let transition = RedisScript("""
     local cur = redis.call('HGET', KEYS[1], 'status')
@@ -29,6 +31,12 @@ enum NotificationScripts {
     redis.call('HSET', KEYS[1], 'status', ARGV[1])
     if #ARGV > 4 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
     if ARGV[4] ~= '0' then redis.call('HINCRBY', KEYS[1], 'attempts', tonumber(ARGV[4])) end
+    local nf = cur == 'sending' and 'queued' or cur
+    local nt = ARGV[1] == 'sending' and 'queued' or ARGV[1]
+    if nf ~= nt then
+      local u = redis.call('HGET', KEYS[1], 'uncounted')
+      redis.call('HSET', KEYS[1], 'uncounted', (u and u ~= '' and (u .. ',') or '') .. nf .. '>' .. nt)
+    end
     redis.call('RPUSH', KEYS[2], ARGV[3])
     local cb = redis.call('HMGET', KEYS[1], 'cb', 'eventId', 'reference', 'entity', 'channel')
     return {1, cur, cb[1] or '', cb[2] or '', cb[3] or '', cb[4] or '', cb[5] or ''}
@@ -39,6 +47,22 @@ enum NotificationScripts {
     static let setIfExists = RedisScript("""
     if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
     redis.call('HSET', KEYS[1], unpack(ARGV))
+    return 1
+    """)
+
+    /// Removes one occurrence of each counted move (`from>to`) from the record's `uncounted` list.
+    /// KEYS: record. ARGV: the moves.
+    static let settleCount = RedisScript("""
+    local u = redis.call('HGET', KEYS[1], 'uncounted')
+    if not u or u == '' then return 0 end
+    local left = {}
+    for m in string.gmatch(u, '[^,]+') do table.insert(left, m) end
+    for i = 1, #ARGV do
+      for j = 1, #left do
+        if left[j] == ARGV[i] then table.remove(left, j) break end
+      end
+    end
+    if #left == 0 then redis.call('HDEL', KEYS[1], 'uncounted') else redis.call('HSET', KEYS[1], 'uncounted', table.concat(left, ',')) end
     return 1
     """)
 }

@@ -31,7 +31,7 @@ public struct ResidentEraser: Sendable {
             if case .moved(let from) = try await notifications.move(id, to: .suppressed, detail: "resident erased their data", now: now) {
                 suppressed += 1
                 if let n = try await notifications.load(id)?.notification {
-                    try await EventStore(redis: redis).count(n.eventId, moves: [(from: from == .sending ? .queued : from, to: .suppressed)])
+                    try await EventStore(redis: redis).countMove(id, eventId: n.eventId, from: from, to: .suppressed)
                 }
             }
         }

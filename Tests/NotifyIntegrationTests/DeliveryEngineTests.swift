@@ -81,6 +81,32 @@ struct DeliveryEngineTests {
         #expect(try await DeadLetterStore(redis: env.redis).list(.sms).map(\.letter.notificationId) == [n.id])
     }
 
+    @Test func aMoveWhoseCountWasCutOffIsCountedOnceWhenItsEntryComesBack() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        let events = EventStore(redis: env.redis)
+        // The worker recorded `sent` and stopped (or Redis failed) before the event's counts followed.
+        _ = try await kit.notifications.move(n.id, to: .sending, detail: "sending")
+        _ = try await kit.notifications.move(n.id, to: .sent, detail: "accepted by gw (gw-1)")
+        #expect(try await events.load(n.eventId)?.counts[.queued] == 1)
+        #expect(try await env.redis.send("HGET", Keys.notification(n.id), "uncounted").string == "queued>sent")
+        let sms = ScriptedAdapter("gw")
+        let delivery = kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)])))
+        try await delivery.deliver(n.id)
+        try await delivery.deliver(n.id)
+        let counts = try #require(try await events.load(n.eventId)?.counts)
+        #expect(counts[.queued] == 0 && counts[.sent] == 1, "\(counts)")
+        #expect(try await env.redis.send("HEXISTS", Keys.notification(n.id), "uncounted").int == 0)
+        #expect(sms.calls == 0)
+        // A move counted as it happens leaves nothing to repair.
+        _ = try await DeliveryOutcomes(redis: env.redis).record(n.id, .delivered, detail: "delivered (gateway receipt)")
+        #expect(try await env.redis.send("HEXISTS", Keys.notification(n.id), "uncounted").int == 0)
+        #expect(try await events.load(n.eventId)?.counts[.delivered] == 1)
+        #expect(try await events.load(n.eventId)?.counts[.sent] == 0)
+    }
+
     @Test func acceptedBeforeACrashIsNotSentAgain() async throws {
         let env = try await TestEnvironment()
         defer { env.stop() }

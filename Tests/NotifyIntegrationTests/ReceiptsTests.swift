@@ -34,7 +34,7 @@ struct ReceiptsTests {
         let n = try await kit.queued(try await kit.resident(), channel: .sms)
         _ = try await kit.notifications.move(n.id, to: .sending, detail: "sending")
         _ = try await kit.notifications.move(n.id, to: .sent, detail: "accepted")
-        try await EventStore(redis: kit.env.redis).count(n.eventId, moves: [(from: .queued, to: .sent)])
+        try await EventStore(redis: kit.env.redis).countMove(n.id, eventId: n.eventId, from: .sending, to: .sent)
         try await ProviderMessageIndex(redis: kit.env.redis).record(provider: provider, messageId: messageId, notificationId: n.id)
         try await ReceiptWatch(redis: kit.env.redis).watch(n.id, until: Date().addingTimeInterval(3600))
         return n

@@ -7,7 +7,7 @@ extension ChannelDelivery {
     /// Moves to a final status (or `sent`) and adjusts the event's counts, which count `sending` as `queued`.
     func finish(_ n: NotificationRecord, _ status: NotificationStatus, detail: String, fields: [String: String] = [:]) async throws {
         if case .moved(let previous) = try await stores.notifications.move(n.id, to: status, detail: detail, fields: fields) {
-            try await stores.events.count(n.eventId, moves: [(from: previous == .sending ? .queued : previous, to: status)])
+            try await stores.events.countMove(n.id, eventId: n.eventId, from: previous, to: status)
         }
     }
 
@@ -42,8 +42,9 @@ extension ChannelDelivery {
     /// A permanent failure: the next channel where the catalogue allows it, else failed and dead-lettered.
     func permanent(_ n: NotificationRecord, contact: Contact, from status: NotificationStatus, detail: String, fields: [String: String]) async throws {
         if try await fallBack(n, contact: contact, from: status, detail: detail, fields: fields, anyEvent: false) { return }
-        guard case .moved = try await stores.notifications.move(n.id, to: .failed, detail: detail, fields: [DeadLetterStore.marker: "due"]) else { return }
-        try await stores.events.count(n.eventId, moves: [(from: .queued, to: .failed)])
+        guard case .moved(let previous) = try await stores.notifications.move(n.id, to: .failed, detail: detail,
+                                                                              fields: [DeadLetterStore.marker: "due"]) else { return }
+        try await stores.events.countMove(n.id, eventId: n.eventId, from: previous, to: .failed)
         let history = try await stores.notifications.load(n.id)?.timeline ?? []
         try await stores.deadLetters.add(DeadLetter(
             notificationId: n.id, channel: channel, eventId: n.eventId, eventType: n.eventType, entity: n.entity,

@@ -34,14 +34,18 @@ struct ChannelDelivery: Sendable {
             if n.status == .queued { try await stores.queues[n.channel]?.add([["notification": id]]) }
             return
         }
+        let started = fields["sendingAt"].flatMap(Double.init) ?? 0
+        // A younger send may belong to a live worker (a second queue entry for the same notification), or be this
+        // entry's own send cut off by a Redis failure. Either way the entry stays pending: once the lease is
+        // stale, the reclaim brings it back and the send is retried, or found finished.
+        if n.status == .sending && Date().timeIntervalSince1970 - started <= ProviderHealth.seconds(settings.lease) {
+            throw LeaseHeld(notificationId: id)
+        }
+        // A status move whose count on the event was cut off (the worker stopped, Redis failed): count it now.
+        if fields["uncounted"] != nil { try await stores.events.repairCounts(id, eventId: n.eventId, fields: fields) }
         switch n.status {
         case .queued: break
         case .sending:
-            let started = fields["sendingAt"].flatMap(Double.init) ?? 0
-            // A younger send may belong to a live worker (a second queue entry for the same notification), or be this
-            // entry's own send cut off by a Redis failure. Either way the entry stays pending: once the lease is
-            // stale, the reclaim brings it back and the send is retried, or found finished.
-            guard Date().timeIntervalSince1970 - started > ProviderHealth.seconds(settings.lease) else { throw LeaseHeld(notificationId: id) }
             guard case .moved = try await stores.notifications.move(id, to: .queued, detail: "send interrupted; retrying") else { return }
         case .failed:
             // Stopped after recording the failure and before its dead letter: write it now, so staff see it.
