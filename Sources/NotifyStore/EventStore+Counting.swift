@@ -8,9 +8,7 @@ extension EventStore {
     public func countMove(_ notificationId: String, eventId: String, from: NotificationStatus, to: NotificationStatus) async throws {
         let move = (from: Self.counted(from), to: Self.counted(to))
         guard move.from != move.to else { return }
-        try await count(eventId, moves: [(from: move.from, to: move.to)])
-        _ = try await redis.evalsha(NotificationScripts.settleCount, keys: [Keys.notification(notificationId)],
-                                    args: ["\(move.from.rawValue)>\(move.to.rawValue)"])
+        try await countAndSettle(notificationId, eventId: eventId, moves: [move], listed: ["\(move.from.rawValue)>\(move.to.rawValue)"])
     }
 
     /// Counts the moves a stopped process left in the record's `uncounted` field; returns how many it counted.
@@ -23,10 +21,21 @@ extension EventStore {
             return (from, to)
         }
         guard !moves.isEmpty else { return 0 }
-        try await count(eventId, moves: moves)
-        _ = try await redis.evalsha(NotificationScripts.settleCount, keys: [Keys.notification(notificationId)],
-                                    args: listed.map { $0 as any RedisArgument })
+        try await countAndSettle(notificationId, eventId: eventId, moves: moves, listed: listed)
         return moves.count
+    }
+
+    /// The counts, then the settling, in one round trip: the pipeline keeps their order.
+    private func countAndSettle(_ notificationId: String, eventId: String, moves: [(from: NotificationStatus?, to: NotificationStatus)],
+                                listed: [String]) async throws {
+        let settle = (keys: [Keys.notification(notificationId)], args: listed.map { $0 as any RedisArgument })
+        var commands = countCommands(eventId, moves: moves)
+        commands.append(RedisCommand("EVALSHA", [NotificationScripts.settleCount.sha1, 1] + settle.keys.map { $0 as any RedisArgument } + settle.args))
+        let replies = try await redis.pipeline(commands)
+        if let last = replies.last, case .error(let message) = last {
+            guard message.hasPrefix("NOSCRIPT") else { throw StoreError.unexpected("settle count", last) }
+            _ = try await redis.evalsha(NotificationScripts.settleCount, keys: settle.keys, args: settle.args)
+        }
     }
 
     /// The status an event's counts show for a notification: a send in progress still counts as queued.

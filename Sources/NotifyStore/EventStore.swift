@@ -88,11 +88,15 @@ public struct EventStore: Sendable {
     /// Adjusts the event's per-status counts after notifications moved.
     public func count(_ id: String, moves: [(from: NotificationStatus?, to: NotificationStatus)]) async throws {
         guard !moves.isEmpty else { return }
+        _ = try await redis.pipeline(countCommands(id, moves: moves))
+    }
+
+    func countCommands(_ id: String, moves: [(from: NotificationStatus?, to: NotificationStatus)]) -> [RedisCommand] {
         var delta: [String: Int] = [:]
         for m in moves {
             if let from = m.from { delta["count:\(from.rawValue)", default: 0] -= 1 }
             delta["count:\(m.to.rawValue)", default: 0] += 1
         }
-        _ = try await redis.pipeline(delta.filter { $0.value != 0 }.map { RedisCommand("HINCRBY", Keys.event(id), $0.key, $0.value) })
+        return delta.filter { $0.value != 0 }.map { RedisCommand("HINCRBY", Keys.event(id), $0.key, $0.value) }
     }
 }
