@@ -6,7 +6,7 @@ extension Bench {
     /// POST /v1/events at `rate` per second for `seconds`, open loop: each request is sent when it is due whatever
     /// the earlier ones are doing, and its latency counts from then, so a stall shows in the figures.
     static func publishLatency(http: BenchHTTP, base: String, key: String, residents: Int, rate: Int, seconds: Int,
-                               report: BenchReport) async throws -> BenchSummary.Latency {
+                               setting: String = "notifyme run, every worker busy with the events", report: BenchReport) async throws -> BenchSummary.Latency {
         let total = rate * seconds
         let bar = ProgressBar()
         // Keys unique to this run: a second run against the same Redis must not be answered from the first one's.
@@ -41,7 +41,7 @@ extension Bench {
         }
         let figures = BenchSummary.Latency(targetRate: rate, requests: total, errors: errors, achievedRate: Double(total) / elapsed,
                                            p50Ms: percentile(0.5), p99Ms: percentile(0.99), maxMs: latencies.last ?? 0)
-        report.line("publish latency at \(rate)/s for \(seconds) s: p50 \(BenchReport.number(figures.p50Ms, 2)) ms, "
+        report.line("publish latency at \(rate)/s for \(seconds) s (\(setting)): p50 \(BenchReport.number(figures.p50Ms, 2)) ms, "
             + "p99 \(BenchReport.number(figures.p99Ms, 2)) ms, max \(BenchReport.number(figures.maxMs, 1)) ms, "
             + "\(errors) errors of \(total) (sent at \(BenchReport.number(figures.achievedRate, 0))/s)")
         return figures

@@ -14,9 +14,19 @@ extension Bench {
             for cohort in [BenchCohort.sms, .email, .push] {
                 summary.seeding.append(try await seed(population, cohort, count: residents, alsoIn: BenchCohort.mixedTopic, report: report))
             }
+            if scenarios.contains("latency") {
+                // The API's own publish path, with no fan-out or delivery on these cores, as when API and workers run on
+                // separate hosts; the events it accepts wait in the stream for `run` below.
+                let api = try await stack.startService("api", ["api"], waitForAPI: true, http: http)
+                defer { api.stop() }
+                summary.publishLatencyAPIAlone = try await Self.publishLatency(http: http, base: stack.apiBase, key: key, residents: residents,
+                                                                               rate: rate, seconds: seconds, setting: "notifyme api alone",
+                                                                               report: report)
+            }
             let service = try await stack.startService("run", ["run"], waitForAPI: true, http: http)
             do {
                 if scenarios.contains("latency") {
+                    try await Self.waitForQueues(stack, report: report)
                     summary.publishLatency = try await Self.publishLatency(http: http, base: stack.apiBase, key: key, residents: residents,
                                                                            rate: rate, seconds: seconds, report: report)
                     try await Self.waitForQueues(stack, report: report)

@@ -89,7 +89,10 @@ struct BenchSummary: Codable, Sendable {
     var machine = Machine()
     var startedAt = Date()
     var seeding: [Seeding] = []
+    /// Against `notifyme run`, whose workers fan out and deliver each event as it comes.
     var publishLatency: Latency?
+    /// Against `notifyme api` alone: the publish path without the delivery work on the same cores.
+    var publishLatencyAPIAlone: Latency?
     var delivery: [Delivery] = []
     var fanout: Fanout?
     var steady: Steady?
