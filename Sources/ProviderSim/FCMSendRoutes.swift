@@ -48,7 +48,9 @@ struct FCMSendRoutes {
             payload: String(decoding: JSON.object(message).bytes, as: UTF8.self),
             messageId: "0:\(Int(Date().timeIntervalSince1970 * 1_000_000))%\(RandomText.hex(16))"
         )
-        _ = simulator.record(recorded, for: .fcm)
+        // A device shows one notification per tag: a resend with the same tag replaces it, so it counts once.
+        let tag = message["android"]?["notification"]?["tag"]?.string
+        _ = simulator.record(recorded, for: .fcm, key: tag.map { "\(target)|\($0)" }, replace: true)
         return SimResponse.json(200, ["name": .string(name + recorded.messageId)])
     }
 

@@ -36,6 +36,7 @@ import Transport
         #expect(request.headerValue("apns-priority") == "10")
         #expect(request.headerValue("apns-expiration") == String(Int(clock.now.timeIntervalSince1970) + 86400))
         #expect(request.headerValue("apns-id") == PushIdempotency.uuid(for: "n1:d1"))
+        #expect(request.headerValue("apns-collapse-id") == PushIdempotency.uuid(for: "n1:d1"))
         let aps = try #require(request.jsonObject["aps"] as? [String: Any])
         let alert = try #require(aps["alert"] as? [String: String])
         #expect(alert == ["title": "Permit", "body": "Your permit is ready"])

@@ -27,9 +27,17 @@ import Transport
         #expect(message["token"] as? String == Self.token)
         #expect(message["notification"] as? [String: String] == ["title": "Permit", "body": "Your permit is ready"])
         #expect(message["data"] as? [String: String] == ["notificationId": "n1", "eventType": "permit.ready"])
-        #expect(message["android"] as? [String: String] == ["priority": "high"])
+        let android = try #require(message["android"] as? [String: Any])
+        #expect(android["priority"] as? String == "high")
+        // The same tag on every attempt at this notification: a resend replaces what the device shows.
+        let tag = try #require(android["collapse_key"] as? String)
+        #expect((android["notification"] as? [String: String]) == ["tag": tag])
         let apns = try #require(message["apns"] as? [String: [String: String]])
         #expect(apns["headers"]?["apns-priority"] == "10")
+        #expect(apns["headers"]?["apns-collapse-id"] == tag)
+        _ = try await adapter(google.http).send(pushMessage(to: Self.token, device: device(), urgent: true))
+        let again = try #require(google.http.requests.last?.jsonObject["message"] as? [String: Any])
+        #expect((again["android"] as? [String: Any])?["collapse_key"] as? String == tag)
     }
 
     static func googleError(_ code: Int, _ status: String, _ errorCode: String?) -> String {

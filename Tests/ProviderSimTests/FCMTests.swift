@@ -41,10 +41,13 @@ extension ProviderSimTests {
             return try #require(try object(response)["access_token"] as? String)
         }
 
-        static func push(_ sim: ProviderSimulator, token: String, accessToken: String?, title: String = "Hi") async throws -> Transport.HTTPResponse {
+        static func push(_ sim: ProviderSimulator, token: String, accessToken: String?, title: String = "Hi",
+                         tag: String? = nil) async throws -> Transport.HTTPResponse {
             let url = sim.baseURL + "/fcm/v1/projects/notifyme-sim/messages:send"
+            var android: [String: Any] = ["priority": "high"]
+            if let tag { android["notification"] = ["tag": tag] }
             let message: [String: Any] = ["message": [
-                "token": token, "notification": ["title": title, "body": "Body"], "data": ["k": "v"], "android": ["priority": "high"],
+                "token": token, "notification": ["title": title, "body": "Body"], "data": ["k": "v"], "android": android,
             ]]
             return try await sendJSON(url, message, headers: accessToken.map { [("Authorization", "Bearer \($0)")] } ?? [])
         }
@@ -52,6 +55,17 @@ extension ProviderSimTests {
         static func fcmErrorCode(_ response: Transport.HTTPResponse) throws -> String? {
             let error = try object(response)["error"] as? [String: Any]
             return (error?["details"] as? [[String: Any]])?.first?["errorCode"] as? String
+        }
+
+        /// A device shows one notification per tag: a resend with the same tag replaces it and counts once.
+        @Test func aResendWithTheSameTagCountsOnce() async throws {
+            try await withSimulator { sim in
+                let token = try await Self.accessToken(sim)
+                for tag in ["t1", "t1", "t2"] {
+                    #expect(try await Self.push(sim, token: "device-b", accessToken: token, tag: tag).status == 200)
+                }
+                #expect(try sim.counts(provider: "fcm") == ["device-b": 2])
+            }
         }
 
         @Test func grantsATokenAndSends() async throws {

@@ -60,6 +60,8 @@ public struct APNsAdapter: ProviderAdapter {
                 HTTPHeader(name: "apns-priority", value: message.urgent ? "10" : "5"),
                 HTTPHeader(name: "apns-expiration", value: String(expiration)),
                 HTTPHeader(name: "apns-id", value: apnsId),
+                // apns-id names the request, it does not deduplicate: the collapse id makes a resend replace what the device shows.
+                HTTPHeader(name: "apns-collapse-id", value: apnsId),
                 HTTPHeader(name: "content-type", value: "application/json"),
             ],
             body: body, timeout: configuration.timeout, connectTimeout: configuration.connectTimeout,

@@ -21,9 +21,14 @@ extension FCMAdapter {
         }) else { throw ProviderError.permanent("\(name): the notification does not fit FCM's 4000-byte limit") }
         var fields = content(body)
         fields["token"] = .string(token)
-        fields["android"] = .object(["priority": .string(message.urgent ? "high" : "normal")])
+        // FCM has no idempotency key: a send retried after a crash that hid its acceptance reaches the device again.
+        // The same tag (and APNs collapse id) on every attempt makes the device replace the notification it shows
+        // instead of showing a second one.
+        let tag = JSONValue.string(PushIdempotency.uuid(for: message.idempotencyKey))
+        fields["android"] = .object(["priority": .string(message.urgent ? "high" : "normal"), "collapse_key": tag,
+                                     "notification": .object(["tag": tag])])
         // Firebase forwards to APNs for iOS devices: the same urgency there.
-        fields["apns"] = .object(["headers": .object(["apns-priority": .string(message.urgent ? "10" : "5")])])
+        fields["apns"] = .object(["headers": .object(["apns-priority": .string(message.urgent ? "10" : "5"), "apns-collapse-id": tag])])
         return try PushPayload.encode(.object(["message": .object(fields)]))
     }
 
