@@ -5,7 +5,7 @@ import NotifyStore
 import Redis
 import ServiceLifecycle
 
-/// Sends one channel's queued notifications, several at once, through that channel's providers.
+/// Sends one channel's queued notifications, up to `concurrency` at once, through that channel's providers.
 public struct ChannelWorker: Service {
     let consumer: QueueConsumer
     let delivery: ChannelDelivery
@@ -24,26 +24,19 @@ public struct ChannelWorker: Service {
     }
 
     public func run() async throws {
-        try await consumer.run { entries in
-            // A batch is at most `concurrency` entries: send them together, ack each as it finishes.
-            await withTaskGroup(of: Void.self) { group in
-                for entry in entries {
-                    group.addTask {
-                        // One entry's failure must not cancel its neighbours' sends; unacked, it is retried after the lease.
-                        do {
-                            if let id = entry.fields["notification"] { try await delivery.deliver(id) }
-                            try await consumer.queue.ack([entry.id])
-                        } catch let held as LeaseHeld {
-                            delivery.logger.debug("notification is being sent under a lease; the entry waits for the reclaim", metadata: [
-                                "channel": "\(delivery.channel.rawValue)", "notification": "\(held.notificationId)",
-                            ])
-                        } catch {
-                            delivery.logger.warning("delivery failed; the entry will be retried", metadata: [
-                                "channel": "\(delivery.channel.rawValue)", "entry": "\(entry.id)", "error": "\(type(of: error))",
-                            ])
-                        }
-                    }
-                }
+        try await consumer.run(window: concurrency) { entry in
+            // One entry's failure must not touch its neighbours' sends; unacked, it is retried after the lease.
+            do {
+                if let id = entry.fields["notification"] { try await delivery.deliver(id) }
+                try await consumer.queue.ack([entry.id])
+            } catch let held as LeaseHeld {
+                delivery.logger.debug("notification is being sent under a lease; the entry waits for the reclaim", metadata: [
+                    "channel": "\(delivery.channel.rawValue)", "notification": "\(held.notificationId)",
+                ])
+            } catch {
+                delivery.logger.warning("delivery failed; the entry will be retried", metadata: [
+                    "channel": "\(delivery.channel.rawValue)", "entry": "\(entry.id)", "error": "\(type(of: error))",
+                ])
             }
         }
     }

@@ -17,6 +17,31 @@ struct QueueConsumer: Sendable {
 
     /// Calls `handle` with each batch until graceful shutdown; `handle` acks what it finished.
     func run(_ handle: @Sendable ([WorkQueue.Entry]) async throws -> Void) async throws {
+        try await read(room: { batchSize }, dispatch: handle)
+        await handBack()
+    }
+
+    /// Keeps up to `window` entries in flight, each handled on its own, and reads more as soon as one finishes:
+    /// one slow send no longer holds back a whole batch. On graceful shutdown it stops reading, lets what is in
+    /// flight finish, then hands back the rest. `handle` acks what it finished.
+    func run(window: Int, _ handle: @escaping @Sendable (WorkQueue.Entry) async -> Void) async throws {
+        let slots = WindowSlots(window)
+        try await withThrowingDiscardingTaskGroup { group in
+            try await read(room: { await slots.room(max: batchSize) }, dispatch: { entries in
+                await slots.take(entries.count)
+                for entry in entries {
+                    group.addTask {
+                        await handle(entry)
+                        await slots.release()
+                    }
+                }
+            })
+        }
+        await handBack()
+    }
+
+    /// The read loop: own pending entries first, then new ones, with a reclaim now and then, `room()` at a time.
+    private func read(room: () async -> Int, dispatch: ([WorkQueue.Entry]) async throws -> Void) async throws {
         try await withRetry { try await queue.ensureGroup() }
         let connection = redis.makeBlockingConnection(name: "\(consumer)-read")
         defer {
@@ -31,8 +56,9 @@ struct QueueConsumer: Sendable {
         var lastReclaim = ContinuousClock.now - visibilityTimeout
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var entries: [WorkQueue.Entry]
+            let count = await room()
             do {
-                entries = try await queue.read(consumer: consumer, count: batchSize, block: .seconds(1), pending: drainingPending,
+                entries = try await queue.read(consumer: consumer, count: count, block: .seconds(1), pending: drainingPending,
                                                after: pendingCursor, on: connection)
                 if drainingPending {
                     guard let last = entries.last else {
@@ -43,7 +69,7 @@ struct QueueConsumer: Sendable {
                 }
                 if ContinuousClock.now - lastReclaim > visibilityTimeout / 2 {
                     lastReclaim = .now
-                    entries += try await queue.reclaim(consumer: consumer, minIdle: visibilityTimeout, count: batchSize)
+                    entries += try await queue.reclaim(consumer: consumer, minIdle: visibilityTimeout, count: count)
                 }
                 heartbeat.beat()
             } catch {
@@ -56,7 +82,7 @@ struct QueueConsumer: Sendable {
                 continue
             }
             guard !entries.isEmpty else { continue }
-            do { try await handle(entries) } catch {
+            do { try await dispatch(entries) } catch {
                 // Unacked entries stay pending; reclaim retries them after the visibility timeout,
                 // so one that keeps failing does not hold back the ones behind it.
                 logger.warning("batch failed; its unacknowledged entries will be retried", metadata: ["stream": "\(queue.stream)", "error": "\(error)"])
@@ -64,6 +90,9 @@ struct QueueConsumer: Sendable {
                 try? await Task.sleep(for: .milliseconds(200))
             }
         }
+    }
+
+    private func handBack() async {
         // Whatever this consumer still holds (a fan-out part or replay job stopped between pages, an entry whose
         // handling failed) goes back now, for the next reclaim by any consumer.
         do {
