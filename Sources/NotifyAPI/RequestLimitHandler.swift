@@ -16,13 +16,17 @@ final class RequestLimitHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// A handler that never reads the body answers without seeing the error; this bounds how long it may take.
     static let closeGrace = TimeAmount.seconds(5)
-    /// How long the rest of the body is read and dropped after the answer, before the connection closes. Closing
-    /// a socket with unread input sends a reset, and a reset can destroy the answer before the client reads it.
+    /// After the answer, the rest of the body is read and dropped until the client has sent nothing for this long,
+    /// and for `maxLinger` at most; then the connection closes. Closing a socket with unread input sends a reset, and a
+    /// reset can destroy the answer before the client reads it (a loaded client may still be sending its body).
     static let linger = TimeAmount.seconds(1)
+    static let maxLinger = TimeAmount.seconds(10)
 
     private let requestTimeout: TimeAmount
     private let maxBodyBytes: Int
     private var deadline: Scheduled<Void>?
+    private var lingering: Scheduled<Void>?
+    private var lingerEnds: NIODeadline?
     private var bodyBytes = 0
     /// The current request's response has been written in full.
     private var answered = false
@@ -35,7 +39,10 @@ final class RequestLimitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !broken else { return }
+        guard !broken else {
+            keepLingering(context)
+            return
+        }
         switch unwrapInboundIn(data) {
         case .head:
             bodyBytes = 0
@@ -67,6 +74,8 @@ final class RequestLimitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         deadline?.cancel()
         deadline = nil
+        lingering?.cancel()
+        lingering = nil
     }
 
     private func exceeded(_ context: ChannelHandlerContext, _ error: NotifyError) {
@@ -85,6 +94,14 @@ final class RequestLimitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Ends the output after the answer, then the connection once the client has had time to read it.
     private func finish(_ context: ChannelHandlerContext) {
         context.close(mode: .output, promise: nil)
-        context.eventLoop.assumeIsolated().scheduleTask(in: Self.linger) { context.close(promise: nil) }
+        lingerEnds = .now() + Self.maxLinger
+        keepLingering(context)
+    }
+
+    /// (Re)arms the close: `linger` after the latest input, never past `lingerEnds`.
+    private func keepLingering(_ context: ChannelHandlerContext) {
+        guard let ends = lingerEnds else { return }
+        lingering?.cancel()
+        lingering = context.eventLoop.assumeIsolated().scheduleTask(deadline: min(.now() + Self.linger, ends)) { context.close(promise: nil) }
     }
 }

@@ -42,8 +42,9 @@ struct QueueConsumerTests {
 }
 
 extension QueueConsumerTests {
-    /// A windowed consumer reads the next entry as soon as one finishes: a slow send does not hold back the ones
-    /// behind it, and no more than the window is ever in flight.
+    /// A windowed consumer reads the next entry as soon as one finishes: a send that cannot end until the three
+    /// behind it are handled (it waits for them) does not hold them back, and no more than the window is in flight.
+    /// Batch by batch, the slow one would wait out its 30 s for an entry never read.
     @Test func aSlowEntryDoesNotHoldBackTheNextAndTheWindowIsKept() async throws {
         let env = try await TestEnvironment()
         defer { env.stop() }
@@ -58,20 +59,22 @@ extension QueueConsumerTests {
                 try? await consumer.run(window: 2) { entry in
                     let n = entry.fields["n"] ?? ""
                     log.counts.withLock { $0["inFlight", default: 0] += 1; $0["most"] = max($0["most"] ?? 0, $0["inFlight"] ?? 0) }
-                    try? await Task.sleep(for: n == "slow" ? .milliseconds(4000) : .milliseconds(50))
-                    log.counts.withLock { $0["inFlight", default: 0] -= 1; $0["order:\(n)"] = $0.count }
+                    if n == "slow" {
+                        let deadline = ContinuousClock.now + .seconds(30)
+                        while !log.finished(["a", "b", "c"]) && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+                        let sawThemAll = log.finished(["a", "b", "c"])
+                        log.counts.withLock { $0["slowSawThemAll"] = sawThemAll ? 1 : 0 }
+                    }
+                    log.counts.withLock { $0["inFlight", default: 0] -= 1; $0["done:\(n)"] = 1 }
                     try? await queue.ack([entry.id])
                 }
             }
-            try? await Task.sleep(for: .milliseconds(2000))
-            // The slow one is still running; the three behind it went through the other slot.
-            let done = log.counts.withLock { counts in Set(["a", "b", "c", "slow"].filter { counts["order:\($0)"] != nil }) }
-            #expect(done == ["a", "b", "c"])
-            try? await Task.sleep(for: .milliseconds(2500))
+            let deadline = ContinuousClock.now + .seconds(40)
+            while !log.finished(["slow"]) && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
             group.cancelAll()
         }
+        #expect(log.counts.withLock { $0["slowSawThemAll"] } == 1)
         #expect(log.counts.withLock { $0["most"] } == 2)
-        #expect(log.counts.withLock { $0["order:slow"] } != nil)
         #expect(try await queue.pendingCount() == 0)
     }
 }
@@ -79,4 +82,7 @@ extension QueueConsumerTests {
 /// Handler calls per entry, from the consumer's task.
 private final class Tally: Sendable {
     let counts = Mutex<[String: Int]>([:])
+
+    /// Whether every one of `names` has its `done:` mark.
+    func finished(_ names: [String]) -> Bool { counts.withLock { counts in names.allSatisfy { counts["done:\($0)"] != nil } } }
 }
