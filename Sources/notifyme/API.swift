@@ -18,10 +18,7 @@ struct API: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let config = try CLI.loadConfiguration()
         let logger = CLI.bootstrapLogging(level: config.logLevel, format: config.logFormat)
-        guard !config.usesEmbeddedRedis else {
-            throw CLI.fail("the API alone needs a shared Redis: set NOTIFYME_REDIS_URL or redis.url (or use `notifyme run`)", code: 64)
-        }
-        let redis = RedisClient(configuration: try CLI.redisConfiguration(config), poolSize: config.redis.poolSize, logger: logger)
+        let redis = try CLI.sharedRedis(config, logger: logger, for: "the API alone")
         defer { redis.close() }
         let deps = try await CLI.dependencies(config, redis: redis)
         let app = buildApplication(config: config, dependencies: deps, logger: logger)

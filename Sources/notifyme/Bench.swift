@@ -79,14 +79,9 @@ struct Bench: AsyncParsableCommand {
         // Only failures: the simulator would otherwise report every receipt the stopped service no longer takes.
         let logger = CLI.bootstrapLogging(level: "error", format: base.logFormat)
         let report = BenchReport(toStderr: json == "-")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("notifyme-bench-\(Digest.randomID(prefix: "").prefix(8))").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let keep = keep
-        let cleanup: @Sendable () -> Void = {
-            if keep { report.line("working folder kept: \(directory)") } else { try? FileManager.default.removeItem(atPath: directory) }
-        }
-        defer { cleanup() }
-        ChildRegistry.shared.stopChildrenOnInterrupt(cleanup: cleanup)
+        let folder = try BenchFolder.create("bench", keep: keep, report: report)
+        defer { folder.cleanup() }
+        let directory = folder.path
         var embedded: EmbeddedRedis?
         let redisURL: String
         if let redis {
@@ -118,9 +113,6 @@ struct Bench: AsyncParsableCommand {
         }
         if let pid = embedded?.pid { summary.memory.redisPeakRSSBytes = ProcessSpawn.memory(of: pid)?.peak }
         if let peak = summary.memory.redisPeakRSSBytes { report.line("redis-server peak memory: \(BenchReport.bytes(Double(peak)))") }
-        if let json {
-            let text = try summary.json() + "\n"
-            if json == "-" { FileHandle.standardOutput.write(Data(text.utf8)) } else { try text.write(toFile: json, atomically: true, encoding: .utf8) }
-        }
+        try report.summary(try summary.json(), to: json)
     }
 }

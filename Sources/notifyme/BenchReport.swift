@@ -5,6 +5,13 @@ struct BenchReport: Sendable {
     /// Where the lines go: stdout, or stderr when stdout carries the JSON summary.
     let toStderr: Bool
 
+    /// Writes the JSON summary to `path`, or to stdout for "-"; nothing without a path.
+    func summary(_ json: String, to path: String?) throws {
+        guard let path else { return }
+        let text = json + "\n"
+        if path == "-" { FileHandle.standardOutput.write(Data(text.utf8)) } else { try text.write(toFile: path, atomically: true, encoding: .utf8) }
+    }
+
     func line(_ text: String) {
         let data = Data((text + "\n").utf8)
         if toStderr { FileHandle.standardError.write(data) } else { FileHandle.standardOutput.write(data) }

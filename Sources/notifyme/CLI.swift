@@ -35,6 +35,14 @@ enum CLI {
                                commandTimeout: config.redis.commandTimeout)
     }
 
+    /// A client for the shared Redis that `worker` and `api` need (they start none of their own); exit 64 without one.
+    static func sharedRedis(_ config: NotifyConfiguration, logger: Logger, for role: String) throws -> RedisClient {
+        guard !config.usesEmbeddedRedis else {
+            throw fail("\(role) needs a shared Redis: set NOTIFYME_REDIS_URL or redis.url (or use `notifyme run`)", code: 64)
+        }
+        return RedisClient(configuration: try redisConfiguration(config), poolSize: config.redis.poolSize, logger: logger)
+    }
+
     /// Runs `body` against the configured Redis; with the embedded one, starts it for the command if `run` is not up.
     static func withRedis<T>(_ config: NotifyConfiguration, logger: Logger, _ body: (RedisClient) async throws -> T) async throws -> T {
         let embedded = config.usesEmbeddedRedis ? try EmbeddedRedis.start(config: config, logger: logger, exclusive: false) : nil

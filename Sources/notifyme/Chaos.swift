@@ -67,14 +67,9 @@ struct Chaos: AsyncParsableCommand {
         let logger = CLI.bootstrapLogging(level: "error", format: base.logFormat)
         let report = BenchReport(toStderr: json == "-")
         let seed = seed ?? UInt64(Date().timeIntervalSince1970 * 1000)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("notifyme-chaos-\(Digest.randomID(prefix: "").prefix(8))").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let keep = keep
-        let cleanup: @Sendable () -> Void = {
-            if keep { report.line("working folder kept: \(directory)") } else { try? FileManager.default.removeItem(atPath: directory) }
-        }
-        defer { cleanup() }
-        ChildRegistry.shared.stopChildrenOnInterrupt(cleanup: cleanup)
+        let folder = try BenchFolder.create("chaos", keep: keep, report: report)
+        defer { folder.cleanup() }
+        let directory = folder.path
         // Every write acknowledged is on disk before the reply, so a SIGKILL of Redis may lose nothing that was accepted.
         base.dataDir = "\(directory)/redis"
         base.redis.url = ""
@@ -104,10 +99,7 @@ struct Chaos: AsyncParsableCommand {
         }
         var final = summary
         final.seed = seed
-        if let json {
-            let text = try final.json() + "\n"
-            if json == "-" { FileHandle.standardOutput.write(Data(text.utf8)) } else { try text.write(toFile: json, atomically: true, encoding: .utf8) }
-        }
+        try report.summary(try final.json(), to: json)
         guard final.passed else { throw CLI.fail("chaos: \(final.problems.joined(separator: "; "))") }
         report.line("every check held")
     }

@@ -28,10 +28,7 @@ struct Worker: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let config = try CLI.loadConfiguration()
         let logger = CLI.bootstrapLogging(level: config.logLevel, format: config.logFormat)
-        guard !config.usesEmbeddedRedis else {
-            throw CLI.fail("a worker needs a shared Redis: set NOTIFYME_REDIS_URL or redis.url (or use `notifyme run`)", code: 64)
-        }
-        let redis = RedisClient(configuration: try CLI.redisConfiguration(config), poolSize: config.redis.poolSize, logger: logger)
+        let redis = try CLI.sharedRedis(config, logger: logger, for: "a worker")
         defer { redis.close() }
         let transport = CurlTransport(logger: logger)
         defer { transport.shutdown() }
