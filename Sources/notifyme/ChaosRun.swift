@@ -30,9 +30,10 @@ struct ChaosRun: Sendable {
                                                                      rate: 1_000_000).secret
         let fleet = ChaosFleet(stack: stack, http: http)
         var summary = ChaosSummary(notifications: notifications, events: batches.count)
+        let published: [ChaosPublisher.Published]
         do {
             try await fleet.startAll()
-            try await flow(batches: batches, key: key, fleet: fleet, summary: &summary)
+            published = try await flow(batches: batches, key: key, fleet: fleet, summary: &summary)
         } catch {
             report.line("the run stopped: \(error)")
             for role in ChaosFleet.Role.allCases { report.line("\(role.rawValue) log:\n\(fleet.logTail(role))") }
@@ -40,15 +41,19 @@ struct ChaosRun: Sendable {
             throw error
         }
         summary.peakMemoryBytes = fleet.peakMemory()
-        if !summary.passed {
-            for role in ChaosFleet.Role.allCases { report.line("\(role.rawValue) log ends with:\n\(fleet.logTail(role))") }
-        }
+        let tails = summary.passed ? [] : ChaosFleet.Role.allCases.map { "\($0.rawValue) log ends with:\n\(fleet.logTail($0))" }
         fleet.stopAll()
+        // Receipts keep moving settled notifications from sent to delivered while the API runs: an event's counts and
+        // its records, read one after the other, agree only once nothing moves any more.
+        if let still = try? await ChaosAudit(redis: stack.redis, sim: sim, outbox: outbox).run(published) { summary.figures.countDrift = still.countDrift }
+        show(summary)
+        for tail in tails { report.line(tail) }
         return summary
     }
 
     /// Publishes every batch at `publishRate` while the plan's disruptions fire, then waits for everything to settle.
-    private func flow(batches: [ChaosPublisher.Batch], key: String, fleet: ChaosFleet, summary: inout ChaosSummary) async throws {
+    private func flow(batches: [ChaosPublisher.Batch], key: String, fleet: ChaosFleet,
+                      summary: inout ChaosSummary) async throws -> [ChaosPublisher.Published] {
         let publisher = ChaosPublisher(http: http, apiBase: stack.apiBase, key: key, runId: Digest.randomID(prefix: ""))
         let progress = ChaosProgress(sim: sim, outbox: outbox, redis: stack.redis, total: notifications)
         let started = ContinuousClock.now
@@ -84,7 +89,7 @@ struct ChaosRun: Sendable {
         summary.figures = try await settle(audit: audit, published: published, progress: progress)
         summary.seconds = (ContinuousClock.now - started).seconds
         summary.problems = fleet.exitedOnTheirOwn.map { "the \($0.rawValue) process exited on its own" } + summary.figures.problems
-        show(summary)
+        return published
     }
 
     /// Polls until the audit finds every notification settled, or `timeout` passes.
