@@ -19,7 +19,12 @@ extension NotificationStore {
 
     /// Records that the send to one address was accepted, so a redelivered entry does not send it again.
     public func markAccepted(_ id: String, target: String, provider: String, messageId: String) async throws {
-        _ = try await redis.send("HSET", Keys.notification(id), "sent:\(target)", "\(provider) \(messageId)")
+        _ = try await redis.send(Self.markAcceptedCommand(id, target: target, provider: provider, messageId: messageId))
+    }
+
+    /// ``markAccepted(_:target:provider:messageId:)`` as a command, to pipeline with what follows an acceptance.
+    public static func markAcceptedCommand(_ id: String, target: String, provider: String, messageId: String) -> RedisCommand {
+        RedisCommand("HSET", Keys.notification(id), "sent:\(target)", "\(provider) \(messageId)")
     }
 
     static let reassignScript = RedisScript("""

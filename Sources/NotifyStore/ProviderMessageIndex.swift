@@ -12,8 +12,12 @@ public struct ProviderMessageIndex: Sendable {
     }
 
     public func record(provider: String, messageId: String, notificationId: String) async throws {
-        _ = try await redis.send("SET", Keys.providerMessage(provider: provider, messageId: messageId), notificationId,
-                                 "EX", Int(lifetime.components.seconds))
+        _ = try await redis.send(recordCommand(provider: provider, messageId: messageId, notificationId: notificationId))
+    }
+
+    /// ``record(provider:messageId:notificationId:)`` as a command, to pipeline with what follows an acceptance.
+    public func recordCommand(provider: String, messageId: String, notificationId: String) -> RedisCommand {
+        RedisCommand("SET", Keys.providerMessage(provider: provider, messageId: messageId), notificationId, "EX", Int(lifetime.components.seconds))
     }
 
     /// The notification id, or nil for an unknown (or expired) message id.

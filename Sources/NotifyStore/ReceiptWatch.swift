@@ -15,7 +15,12 @@ public struct ReceiptWatch: Sendable {
     }
 
     public func watch(_ id: String, until: Date) async throws {
-        _ = try await redis.send("ZADD", Keys.awaitingReceipt(shard: Self.shard(of: id)), Int(until.timeIntervalSince1970 * 1000), id)
+        _ = try await redis.send(Self.watchCommand(id, until: until))
+    }
+
+    /// ``watch(_:until:)`` as a command, to pipeline with what follows an acceptance.
+    public static func watchCommand(_ id: String, until: Date) -> RedisCommand {
+        RedisCommand("ZADD", Keys.awaitingReceipt(shard: shard(of: id)), Int(until.timeIntervalSince1970 * 1000), id)
     }
 
     /// A receipt (or expiry) settled it.

@@ -81,9 +81,10 @@ struct ChannelDelivery: Sendable {
             let parts = (fields["sent:\(t.key)"] ?? "").split(separator: " ", maxSplits: 1).map(String.init)
             return parts.count == 2 ? (t, parts[0], parts[1], t.pool.postsReceipts(parts[0])) : nil
         }
+        let acceptedEarlier = !accepted.isEmpty
         var failures: [(target: DeliveryTarget, error: ProviderError)] = []
         for target in pending {
-            switch try await attempt(n, target: target) {
+            switch try await attempt(n, target: target, first: accepted.isEmpty) {
             case .success(let a): accepted.append((target, a.provider, a.messageId, target.pool.postsReceipts(a.provider)))
             case .failure(let e): failures.append((target, e))
             }
@@ -91,8 +92,9 @@ struct ChannelDelivery: Sendable {
         try await prune(n, failures)
         if let first = accepted.first {
             let extra = accepted.count > 1 ? " and \(accepted.count - 1) more" : ""
-            // Wait for the receipt before the outcome counts as unknown; watched first, so a fast receipt finds nothing left to do.
-            if first.receipts { try await stores.receipts.watch(n.id, until: Date().addingTimeInterval(ProviderHealth.seconds(settings.receiptTimeout))) }
+            // Wait for the receipt before the outcome counts as unknown; watched first, so a fast receipt finds nothing left to do
+            // (an acceptance in this attempt was watched with it).
+            if first.receipts && acceptedEarlier { try await stores.receipts.watch(n.id, until: receiptDeadline) }
             try await finish(n, .sent, detail: "accepted by \(first.provider) (\(first.messageId))\(extra)",
                              fields: ["provider": first.provider, "providerMessageId": first.messageId])
             if first.receipts { try await stores.outcomes.applyHeld(n.id) }
@@ -102,8 +104,12 @@ struct ChannelDelivery: Sendable {
         try await failed(n, contact: contact, failures: failures.map(\.error), fields: fields)
     }
 
-    /// One provider call for one target: rate limit, the call, then the record of acceptance.
-    private func attempt(_ n: NotificationRecord, target: DeliveryTarget) async throws -> Result<(provider: String, messageId: String), ProviderError> {
+    private var receiptDeadline: Date { Date().addingTimeInterval(ProviderHealth.seconds(settings.receiptTimeout)) }
+
+    /// One provider call for one target: rate limit, the call, then the record of acceptance in one round trip (with the
+    /// receipt watch when it is the notification's `first` acceptance and its provider posts receipts).
+    private func attempt(_ n: NotificationRecord, target: DeliveryTarget,
+                         first: Bool) async throws -> Result<(provider: String, messageId: String), ProviderError> {
         let member = target.pool.pick()
         if let rate = member.ratePerSecond {
             while let wait = try await stores.limiter.take("provider:\(member.name)", rate: rate, burst: max(1, rate)) {
@@ -118,8 +124,12 @@ struct ChannelDelivery: Sendable {
             let acceptance = try await member.adapter.send(message)
             timer.record(duration: ContinuousClock.now - started)
             target.pool.record(member.name, success: true)
-            try await stores.notifications.markAccepted(n.id, target: target.key, provider: member.name, messageId: acceptance.messageId)
-            try await stores.messageIndex.record(provider: member.name, messageId: acceptance.messageId, notificationId: n.id)
+            var writes = [NotificationStore.markAcceptedCommand(n.id, target: target.key, provider: member.name, messageId: acceptance.messageId),
+                          stores.messageIndex.recordCommand(provider: member.name, messageId: acceptance.messageId, notificationId: n.id)]
+            if first && target.pool.postsReceipts(member.name) { writes.append(ReceiptWatch.watchCommand(n.id, until: receiptDeadline)) }
+            for reply in try await stores.redis.pipeline(writes) {
+                if case .error(let message) = reply { throw RedisError.reply(message) }
+            }
             return .success((member.name, acceptance.messageId))
         } catch {
             let e = ProviderError.from(error, provider: member.name)

@@ -4,6 +4,8 @@ import Redis
 
 /// The Redis-backed stores a channel delivery reads and writes.
 struct DeliveryStores: Sendable {
+    /// For the writes that follow an acceptance, pipelined across stores.
+    let redis: RedisClient
     let notifications: NotificationStore
     let contacts: ContactStore
     let devices: DeviceStore
@@ -18,6 +20,7 @@ struct DeliveryStores: Sendable {
     let queues: [Channel: WorkQueue]
 
     init(redis: RedisClient, cipher: FieldCipher) {
+        self.redis = redis
         notifications = NotificationStore(redis: redis)
         contacts = ContactStore(redis: redis, cipher: cipher)
         devices = DeviceStore(redis: redis, cipher: cipher)
