@@ -79,6 +79,36 @@ extension QueueConsumerTests {
     }
 }
 
+extension QueueConsumerTests {
+    /// A send that outlasts the visibility timeout is reclaimed by its own consumer while still in flight: it is not
+    /// handled a second time at once.
+    @Test func anEntryReclaimedWhileInFlightIsNotHandledTwiceAtOnce() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let queue = WorkQueue(redis: env.redis, stream: "nm:{test}:inflight", group: "g")
+        try await queue.ensureGroup()
+        try await queue.add([["n": "long"]])
+        let consumer = QueueConsumer(queue: queue, redis: env.redis, consumer: "w", batchSize: 4, visibilityTimeout: .seconds(1),
+                                     logger: env.logger)
+        let log = Tally()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try? await consumer.run(window: 4) { entry in
+                    log.counts.withLock { $0["calls", default: 0] += 1 }
+                    try? await Task.sleep(for: .seconds(4))
+                    log.counts.withLock { $0["done:long"] = 1 }
+                    try? await queue.ack([entry.id])
+                }
+            }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while !log.finished(["long"]) && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+            group.cancelAll()
+        }
+        #expect(log.finished(["long"]))
+        #expect(log.counts.withLock { $0["calls"] } == 1)
+    }
+}
+
 /// Handler calls per entry, from the consumer's task.
 private final class Tally: Sendable {
     let counts = Mutex<[String: Int]>([:])

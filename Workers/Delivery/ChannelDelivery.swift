@@ -75,8 +75,12 @@ struct ChannelDelivery: Sendable {
         let pending = targets.filter { fields["sent:\($0.key)"] == nil }
         let lease = ["sendingAt": String(Date().timeIntervalSince1970)]
         let detail = alreadyAccepted.isEmpty ? "sending" : "sending (accepted earlier: \(alreadyAccepted.count) of \(targets.count))"
-        guard case .moved = try await stores.notifications.move(n.id, to: .sending, detail: detail, countAttempt: !pending.isEmpty,
-                                                                fields: lease) else { return }
+        switch try await stores.notifications.move(n.id, to: .sending, detail: detail, countAttempt: !pending.isEmpty, fields: lease) {
+        case .moved: break
+        // Another entry for it won the race to send: this one stays pending, in case that send is cut off.
+        case .refused(current: .sending): throw LeaseHeld(notificationId: n.id)
+        default: return
+        }
         var accepted: [(target: DeliveryTarget, provider: String, messageId: String, receipts: Bool)] = alreadyAccepted.compactMap { t in
             let parts = (fields["sent:\(t.key)"] ?? "").split(separator: " ", maxSplits: 1).map(String.init)
             return parts.count == 2 ? (t, parts[0], parts[1], t.pool.postsReceipts(parts[0])) : nil

@@ -28,11 +28,10 @@ struct QueueConsumer: Sendable {
         let slots = WindowSlots(window)
         try await withThrowingDiscardingTaskGroup { group in
             try await read(room: { await slots.room(max: batchSize) }, dispatch: { entries in
-                await slots.take(entries.count)
-                for entry in entries {
+                for entry in await slots.admit(entries) {
                     group.addTask {
                         await handle(entry)
-                        await slots.release()
+                        await slots.release(entry.id)
                     }
                 }
             })

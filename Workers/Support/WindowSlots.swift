@@ -1,6 +1,11 @@
-/// How many more queue entries a consumer may take while others are still in flight.
+import NotifyStore
+
+/// How many more queue entries a consumer may take while others are still in flight, and which ones are: an entry
+/// read again while in flight (its own pending entries after a Redis error, or a reclaim of a long send) is not
+/// handled twice at once.
 actor WindowSlots {
     private var free: Int
+    private var inFlight: Set<String> = []
     private var waiter: CheckedContinuation<Void, Never>?
 
     init(_ window: Int) { free = max(1, window) }
@@ -11,10 +16,16 @@ actor WindowSlots {
         return min(free, limit)
     }
 
-    /// A reclaim can add entries beyond the room asked for: the window then runs over until they finish.
-    func take(_ n: Int) { free -= n }
+    /// The entries not already in flight, now taken. A reclaim can add entries beyond the room asked for: the window
+    /// then runs over until they finish.
+    func admit(_ entries: [WorkQueue.Entry]) -> [WorkQueue.Entry] {
+        let new = entries.filter { inFlight.insert($0.id).inserted }
+        free -= new.count
+        return new
+    }
 
-    func release() {
+    func release(_ id: String) {
+        inFlight.remove(id)
         free += 1
         waiter?.resume()
         waiter = nil
