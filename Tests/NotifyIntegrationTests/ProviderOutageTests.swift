@@ -43,10 +43,12 @@ struct ProviderOutageTests {
             }
             defer { group.cancelAll() }
             let deadline = ContinuousClock.now + timeout
+            let queue = WorkQueue.channel(.sms, redis: env.redis)
             while ContinuousClock.now < deadline {
                 var done = await sideDone.value
                 for id in ids where try await kit.status(id) != .sent { done = false; break }
-                if done { return true }
+                // A status is recorded before its entry is acknowledged: stopping between the two would leave it pending.
+                if done, try await queue.pendingCount() == 0 { return true }
                 try await Task.sleep(for: .milliseconds(100))
             }
             return false
