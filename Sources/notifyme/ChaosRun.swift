@@ -41,13 +41,17 @@ struct ChaosRun: Sendable {
             throw error
         }
         summary.peakMemoryBytes = fleet.peakMemory()
-        let tails = summary.passed ? [] : ChaosFleet.Role.allCases.map { "\($0.rawValue) log ends with:\n\(fleet.logTail($0))" }
         fleet.stopAll()
-        // Receipts keep moving settled notifications from sent to delivered while the API runs: an event's counts and
-        // its records, read one after the other, agree only once nothing moves any more.
-        if let still = try? await ChaosAudit(redis: stack.redis, sim: sim, outbox: outbox).run(published) { summary.figures.countDrift = still.countDrift }
+        // While the fleet runs, the last retries and receipts move records between the audit's reads (the simulator's
+        // counts, then each event's counts and records): the figures are taken again once nothing moves any more.
+        if summary.figures.settled, let still = try? await ChaosAudit(redis: stack.redis, sim: sim, outbox: outbox).run(published) {
+            summary.figures = still
+            summary.problems = fleet.exitedOnTheirOwn.map { "the \($0.rawValue) process exited on its own" } + still.problems
+        }
         show(summary)
-        for tail in tails { report.line(tail) }
+        if !summary.passed {
+            for role in ChaosFleet.Role.allCases { report.line("\(role.rawValue) log ends with:\n\(fleet.logTail(role))") }
+        }
         return summary
     }
 
