@@ -31,18 +31,16 @@ public struct DeliveryOutcomes: Sendable {
     /// Records `status` (delivered, failed or expired) for notification `id`.
     @discardableResult
     public func record(_ id: String, _ status: NotificationStatus, detail: String, now: Date = Date()) async throws -> Result {
-        guard let n = try await notifications.load(id)?.notification else { return .unknown }
+        guard let loaded = try await notifications.load(id) else { return .unknown }
+        let n = loaded.notification
         switch try await notifications.move(id, to: status, detail: detail, fields: status == .failed ? [DeadLetterStore.marker: "due"] : [:], now: now) {
         case .missing: return .unknown
         case .refused(let current) where status != .expired && (current == .sending || current == .queued):
             _ = try await redis.send("HSET", Keys.notification(id), "pendingReceipt", "\(status.rawValue) \(detail)")
             return .held
         case .refused(let current):
-            // A provider's retry of a receipt whose recording was cut off: count the move and write the dead letter now.
-            if let (record, timeline, fields) = try await notifications.load(id) {
-                try await events.repairCounts(id, eventId: record.eventId, fields: fields)
-                if current == .failed { try await deadLetters.addIfDue(record, fields: fields, timeline: timeline) }
-            }
+            // A provider's retry of a receipt whose recording was cut off finishes what was left.
+            try await completeInterrupted(n, timeline: loaded.timeline, fields: loaded.fields)
             return .ignored(current: current)
         case .moved(let from):
             try await events.countMove(id, eventId: n.eventId, from: from, to: status)
@@ -54,6 +52,15 @@ public struct DeliveryOutcomes: Sendable {
             }
             return .applied(from: from)
         }
+    }
+
+    /// Finishes what a process stopped between two units (record and event, record and dead-letter stream) left
+    /// undone: a status move not yet counted on its event, a failure without its dead letter. Costs nothing when
+    /// the record carries neither mark. Returns whether it wrote a dead letter.
+    @discardableResult
+    public func completeInterrupted(_ n: NotificationRecord, timeline: [TimelineEntry], fields: [String: String]) async throws -> Bool {
+        try await events.repairCounts(n.id, eventId: n.eventId, fields: fields)
+        return try await deadLetters.addIfDue(n, fields: fields, timeline: timeline)
     }
 
     /// Applies a receipt that came while the send was still being recorded; call once the notification is `sent`.

@@ -41,18 +41,14 @@ struct ChannelDelivery: Sendable {
         if n.status == .sending && Date().timeIntervalSince1970 - started <= ProviderHealth.seconds(settings.lease) {
             throw LeaseHeld(notificationId: id)
         }
-        // A status move whose count on the event was cut off (the worker stopped, Redis failed): count it now.
-        if fields["uncounted"] != nil { try await stores.events.repairCounts(id, eventId: n.eventId, fields: fields) }
+        // The worker before stopped (or Redis failed) between a move and its count, or a failure and its dead letter.
+        if try await stores.outcomes.completeInterrupted(n, timeline: timeline, fields: fields) {
+            logger.warning("\(channel.rawValue) delivery failed; dead-lettered after an interruption", metadata: ["notification": "\(id)"])
+        }
         switch n.status {
         case .queued: break
         case .sending:
             guard case .moved = try await stores.notifications.move(id, to: .queued, detail: "send interrupted; retrying") else { return }
-        case .failed:
-            // Stopped after recording the failure and before its dead letter: write it now, so staff see it.
-            if try await stores.deadLetters.addIfDue(n, fields: fields, timeline: timeline) {
-                logger.warning("\(channel.rawValue) delivery failed; dead-lettered after an interruption", metadata: ["notification": "\(id)"])
-            }
-            return
         default:
             return
         }
