@@ -104,8 +104,12 @@ struct ConcurrencyTests {
         let transport = CurlTransport(configuration: TransportConfiguration(maxConnectionsPerHost: 1, maxTotalConnections: 1, maxConcurrentStreams: 1))
         defer { transport.shutdown() }
         // Five seconds, so the slow one is still on the connection when the waiting one is cancelled, however loaded the machine.
+        let before = try server.stats().requests
         async let slow = transport.execute(HTTPRequest(url: server.url("/delay/5000"), timeout: .seconds(20), httpVersion: .http1_1))
-        try await Task.sleep(for: .milliseconds(200))
+        // The slow one must hold the connection first: under load a fixed 200 ms was not enough, and the
+        // "waiting" one got the connection and finished (a CI run saw it return 200).
+        for _ in 0..<100 where try server.stats().requests == before { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(try server.stats().requests == before + 1)
         let waiting = Task { try await transport.execute(HTTPRequest(url: server.url("/echo"), httpVersion: .http1_1)) }
         try await Task.sleep(for: .milliseconds(200))
         let cancelledAt = ContinuousClock.now
