@@ -11,6 +11,8 @@ final class HiredisSession {
     private let clientName: String
     private let logger: Logger
     private var context: UnsafeMutablePointer<redisContext>?
+    /// The server `context` is connected to (or was last asked for).
+    private var endpoint: RedisConfiguration.Endpoint
     private var appliedTimeout: Duration?
     private let argv = ArgvBuffer()
 
@@ -19,6 +21,7 @@ final class HiredisSession {
 
     init(configuration: RedisConfiguration, name: String, logger: Logger) {
         self.configuration = configuration
+        self.endpoint = configuration.endpoint
         self.clientName = HiredisSession.sanitizedName(name)
         self.logger = logger
     }
@@ -26,9 +29,9 @@ final class HiredisSession {
     deinit { disconnect() }
 
     /// One command, one round trip; error replies come back as `.error`.
-    func execute(_ command: RedisCommand, timeout: Duration) throws(RedisError) -> RedisValue {
+    func execute(_ command: RedisCommand, timeout: Duration, on endpoint: RedisConfiguration.Endpoint) throws(RedisError) -> RedisValue {
         guard !command.arguments.isEmpty else { throw .reply("ERR empty command") }
-        let ctx = try prepare(timeout: timeout)
+        let ctx = try prepare(timeout: timeout, endpoint: endpoint)
         var savedErrno: Int32 = 0
         let raw = argv.withArgv(command) { argc, argvPointer, lengths in
             nm_redis_command_argv(ctx, argc, argvPointer, lengths, &savedErrno)
@@ -40,10 +43,10 @@ final class HiredisSession {
     }
 
     /// All commands appended, then all replies read: one round trip; error replies come back as `.error`.
-    func execute(_ commands: [RedisCommand], timeout: Duration) throws(RedisError) -> [RedisValue] {
+    func execute(_ commands: [RedisCommand], timeout: Duration, on endpoint: RedisConfiguration.Endpoint) throws(RedisError) -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
         guard commands.allSatisfy({ !$0.arguments.isEmpty }) else { throw .reply("ERR empty command in pipeline") }
-        let ctx = try prepare(timeout: timeout)
+        let ctx = try prepare(timeout: timeout, endpoint: endpoint)
         defer { finish() }
         return try roundTrip(ctx, commands)
     }
@@ -58,7 +61,12 @@ final class HiredisSession {
 
     // MARK: - Connecting
 
-    private func prepare(timeout: Duration) throws(RedisError) -> UnsafeMutablePointer<redisContext> {
+    private func prepare(timeout: Duration, endpoint: RedisConfiguration.Endpoint) throws(RedisError) -> UnsafeMutablePointer<redisContext> {
+        // A cluster connection that follows a key to another node drops the old one first.
+        if endpoint != self.endpoint {
+            disconnect()
+            self.endpoint = endpoint
+        }
         // A socket the server closed while we were idle is noticed before writing to it (one poll, no
         // wait), so the first command after a server restart reconnects instead of failing.
         if let ctx = context, nm_socket_has_pending_input(ctx.pointee.fd) != 0 {
@@ -83,7 +91,7 @@ final class HiredisSession {
     private func connect() throws(RedisError) -> UnsafeMutablePointer<redisContext> {
         HiredisSession.ignoreSIGPIPE
         let timeout = configuration.connectTimeout.timeval
-        let created: UnsafeMutablePointer<redisContext>? = switch configuration.endpoint {
+        let created: UnsafeMutablePointer<redisContext>? = switch endpoint {
         case .tcp(let host, let port): redisConnectWithTimeout(host, Int32(port), timeout)
         case .unix(let path): redisConnectUnixWithTimeout(path, timeout)
         }
@@ -184,7 +192,7 @@ final class HiredisSession {
     }
 
     private var endpointDescription: String {
-        switch configuration.endpoint {
+        switch endpoint {
         case .tcp(let host, let port): "\(host):\(port)"
         case .unix(let path): path
         }

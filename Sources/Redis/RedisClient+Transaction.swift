@@ -8,7 +8,7 @@ extension RedisClient {
         block.append(RedisCommand("MULTI"))
         block.append(contentsOf: commands)
         block.append(RedisCommand("EXEC"))
-        let replies = try await pipeline(block)
+        let replies = try await pipelineTransaction(block)
         return try RedisClient.execResult(replies)
     }
 

@@ -2,34 +2,44 @@ import Logging
 
 /// The shared client: a pool of connections, each on its own thread. Safe to use from many tasks at once.
 ///
-/// Each call leases the least-busy connection (ties broken round-robin) for the length of that call.
+/// Against one server, each call leases the least-busy connection for the length of that call. Against a Redis
+/// Cluster (a `redis+cluster://` URL), each command goes to the node serving its key's slot, over a pool per node.
 public final class RedisClient: Sendable {
     public let configuration: RedisConfiguration
     let logger: Logger
-    private let connections: [RedisConnection]
-    private let pool: Locked<PoolState>
+    private let mode: Mode
 
-    private struct PoolState {
-        var inFlight: [Int]
-        var cursor = 0
+    private enum Mode: Sendable {
+        case single(RedisNodePool)
+        case cluster(ClusterRouter)
     }
 
-    /// `poolSize` connections (at least 1), each connecting lazily.
+    /// `poolSize` connections (at least 1) per server, each connecting lazily.
     public init(configuration: RedisConfiguration, poolSize: Int = 4, logger: Logger = Logger(label: "redis")) {
-        let size = max(1, poolSize)
         self.configuration = configuration
         self.logger = logger
-        self.connections = (0..<size).map { index in
-            RedisConnection(configuration: configuration, name: "pool-\(index)", logger: logger)
+        if configuration.isCluster {
+            mode = .cluster(ClusterRouter(configuration: configuration, poolSize: poolSize, logger: logger))
+        } else {
+            mode = .single(RedisNodePool(configuration: configuration, endpoint: configuration.endpoint, size: poolSize,
+                                         namePrefix: "pool-", logger: logger))
         }
-        self.pool = Locked(PoolState(inFlight: Array(repeating: 0, count: size)))
     }
 
     deinit { close() }
 
     /// Sends one command; an error reply throws a `RedisError` (isReply).
     public func send(_ command: RedisCommand) async throws -> RedisValue {
-        try await withConnection { try await $0.send(command) }
+        switch mode {
+        case .single(let pool):
+            return try await pool.send(command)
+        case .cluster(let router):
+            guard let value = try await router.pipeline([command]).first else {
+                throw RedisError.protocolViolation("\(command.name): no reply")
+            }
+            if case .error(let message) = value { throw RedisError.reply(message) }
+            return value
+        }
     }
 
     /// Sends `name` with `args`; an error reply throws a `RedisError` (isReply).
@@ -37,45 +47,73 @@ public final class RedisClient: Sendable {
         try await send(RedisCommand(name, args))
     }
 
-    /// All commands in one round trip on one connection; error replies come back as `.error` values.
+    /// All commands in one round trip on one connection (per node, on a cluster); error replies come back as
+    /// `.error` values. On a cluster, commands for different nodes are not ordered with each other.
     public func pipeline(_ commands: [RedisCommand]) async throws -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
-        return try await withConnection { try await $0.pipeline(commands) }
+        switch mode {
+        case .single(let pool): return try await pool.pipeline(commands)
+        case .cluster(let router): return try await router.pipeline(commands)
+        }
+    }
+
+    /// Like `pipeline`, and if a later command ran, every earlier one did: on a cluster, each run of commands for one
+    /// slot waits for the replies of the run before it (a round trip per change of slot), and a run the cluster
+    /// would not take (still redirected after every retry) throws instead of letting the next one run. For writes
+    /// whose order matters across hash tags, such as a count before the mark that says it was counted.
+    public func orderedPipeline(_ commands: [RedisCommand]) async throws -> [RedisValue] {
+        guard case .cluster(let router) = mode else { return try await pipeline(commands) }
+        var replies: [RedisValue] = []
+        replies.reserveCapacity(commands.count)
+        var start = 0
+        while start < commands.count {
+            let slot = commands[start].slot
+            var end = start + 1
+            while end < commands.count, commands[end].slot.map({ $0 == slot }) ?? true { end += 1 }
+            let run = try await router.pipeline(Array(commands[start..<end]))
+            if let refused = run.first(where: { $0.isClusterRefusal }) {
+                throw RedisError.reply(refused.errorMessage ?? "TRYAGAIN")
+            }
+            replies += run
+            start = end
+        }
+        return replies
     }
 
     /// A new dedicated connection for blocking reads (XREADGROUP BLOCK, BLPOP), not from the pool.
-    /// The caller closes it.
+    /// On a cluster it goes to the node of each command's key. The caller closes it.
     public func makeBlockingConnection(name: String) -> RedisConnection {
-        RedisConnection(configuration: configuration, name: name, logger: logger)
+        switch mode {
+        case .single: RedisConnection(configuration: configuration, name: name, logger: logger)
+        case .cluster(let router): RedisConnection(configuration: configuration, name: name, logger: logger, router: router)
+        }
+    }
+
+    /// Sends `command` to every server (each master of a cluster): for INFO, DBSIZE, FLUSHALL and the like.
+    public func sendToEachNode(_ command: RedisCommand) async throws -> [RedisValue] {
+        switch mode {
+        case .single(let pool):
+            return [try await pool.send(command)]
+        case .cluster(let router):
+            var replies: [RedisValue] = []
+            for node in try await router.masters() { replies.append(try await router.pool(for: node).send(command)) }
+            return replies
+        }
     }
 
     /// Closes every pooled connection; later calls throw a `RedisError` (isClosed). Idempotent.
     public func close() {
-        for connection in connections { connection.close() }
-    }
-
-    func withConnection<T: Sendable>(_ body: (RedisConnection) async throws -> T) async throws -> T {
-        let index = lease()
-        defer { release(index) }
-        return try await body(connections[index])
-    }
-
-    private func lease() -> Int {
-        pool.withLock { state in
-            let count = state.inFlight.count
-            var best = state.cursor
-            for offset in 0..<count {
-                let candidate = (state.cursor + offset) % count
-                if state.inFlight[candidate] < state.inFlight[best] { best = candidate }
-                if state.inFlight[best] == 0 { break }
-            }
-            state.inFlight[best] += 1
-            state.cursor = (best + 1) % count
-            return best
+        switch mode {
+        case .single(let pool): pool.close()
+        case .cluster(let router): router.close()
         }
     }
 
-    private func release(_ index: Int) {
-        pool.withLock { $0.inFlight[index] -= 1 }
+    /// A MULTI ... EXEC block, on the one node of its keys for a cluster.
+    func pipelineTransaction(_ block: [RedisCommand]) async throws -> [RedisValue] {
+        switch mode {
+        case .single(let pool): return try await pool.pipeline(block)
+        case .cluster(let router): return try await router.transaction(block)
+        }
     }
 }

@@ -1,7 +1,8 @@
 /// Where and how to connect.
 ///
 /// URL forms: `redis://[:password@]host[:port][/db]`, `redis://user:password@host:port/db`,
-/// `unix:///path/to/socket[?db=N&password=...&user=...]`.
+/// `unix:///path/to/socket[?db=N&password=...&user=...]`, and for Redis Cluster
+/// `redis+cluster://[user:password@]host1:port1,host2:port2` (seed nodes; the rest are discovered).
 public struct RedisConfiguration: Sendable, Hashable {
     /// A TCP host and port, or a unix socket path.
     public enum Endpoint: Sendable, Hashable {
@@ -9,7 +10,10 @@ public struct RedisConfiguration: Sendable, Hashable {
         case unix(path: String)
     }
 
+    /// The server; for a cluster, the first seed.
     public var endpoint: Endpoint
+    /// Seed nodes of a Redis Cluster; empty for a single server (the default).
+    public var clusterSeeds: [Endpoint]
     /// ACL user for `AUTH user password` (Redis 6+); nil for plain `AUTH password`.
     public var username: String?
     public var password: String?
@@ -25,9 +29,11 @@ public struct RedisConfiguration: Sendable, Hashable {
         password: String? = nil,
         database: Int = 0,
         connectTimeout: Duration = .seconds(2),
-        commandTimeout: Duration = .seconds(5)
+        commandTimeout: Duration = .seconds(5),
+        clusterSeeds: [Endpoint] = []
     ) {
-        self.endpoint = endpoint
+        self.endpoint = clusterSeeds.first ?? endpoint
+        self.clusterSeeds = clusterSeeds
         self.username = username
         self.password = password
         self.database = database
@@ -44,21 +50,37 @@ public struct RedisConfiguration: Sendable, Hashable {
             password: parsed.password,
             database: parsed.database,
             connectTimeout: connectTimeout,
-            commandTimeout: commandTimeout
+            commandTimeout: commandTimeout,
+            clusterSeeds: parsed.clusterSeeds
         )
     }
+
+    /// True for a Redis Cluster (commands are routed by slot).
+    public var isCluster: Bool { !clusterSeeds.isEmpty }
 }
 
 extension RedisConfiguration: CustomStringConvertible {
     /// The endpoint and database, never the password.
     public var description: String {
         let auth = password == nil ? "" : (username.map { "\($0):***@" } ?? ":***@")
+        if isCluster {
+            return "redis+cluster://\(auth)" + clusterSeeds.map(Self.hostPort).joined(separator: ",")
+        }
         switch endpoint {
         case .tcp(let host, let port):
             let shownHost = host.contains(":") ? "[\(host)]" : host
             return "redis://\(auth)\(shownHost):\(port)/\(database)"
         case .unix(let path):
             return "unix://\(path)?db=\(database)\(password == nil ? "" : "&password=***")"
+        }
+    }
+}
+
+extension RedisConfiguration {
+    static func hostPort(_ endpoint: Endpoint) -> String {
+        switch endpoint {
+        case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case .unix(let path): path
         }
     }
 }

@@ -9,11 +9,17 @@ public final class RedisConnection: Sendable {
     public let configuration: RedisConfiguration
     public let name: String
     private let thread: ConnectionThread<HiredisSession, Job>
+    /// The server every command goes to, unless `router` is set.
+    private let endpoint: RedisConfiguration.Endpoint
+    /// Set for a cluster client's blocking connection: each command goes to the node serving its key, following
+    /// redirections, so a stream read follows its slot when the slot moves.
+    private let router: ClusterRouter?
 
-    /// One caller's commands and where their replies go.
+    /// One caller's commands, the server they go to, and where their replies go.
     struct Job: Sendable {
         let commands: [RedisCommand]
         let timeout: Duration
+        let endpoint: RedisConfiguration.Endpoint
         let continuation: CheckedContinuation<[RedisValue], any Error>
     }
 
@@ -25,9 +31,12 @@ public final class RedisConnection: Sendable {
         self.init(configuration: configuration, name: name, logger: Logger(label: "redis"))
     }
 
-    init(configuration: RedisConfiguration, name: String, logger: Logger) {
+    init(configuration: RedisConfiguration, name: String, logger: Logger,
+         endpoint: RedisConfiguration.Endpoint? = nil, router: ClusterRouter? = nil) {
         self.configuration = configuration
         self.name = name
+        self.endpoint = endpoint ?? configuration.endpoint
+        self.router = router
         self.thread = ConnectionThread(
             name: "redis:\(name)",
             makeState: { HiredisSession(configuration: configuration, name: name, logger: logger) },
@@ -45,7 +54,7 @@ public final class RedisConnection: Sendable {
 
     /// Sends one command with its own read timeout (for `XREADGROUP ... BLOCK`, `BLPOP`).
     public func send(_ command: RedisCommand, timeout: Duration) async throws -> RedisValue {
-        guard let value = try await perform([command], timeout: timeout).first else {
+        guard let value = try await exchange([command], timeout: timeout).first else {
             throw RedisError.protocolViolation("\(command.name): no reply")
         }
         if case .error(let message) = value { throw RedisError.reply(message) }
@@ -55,7 +64,7 @@ public final class RedisConnection: Sendable {
     /// Sends all commands in one round trip; replies in order, error replies as `.error` values.
     public func pipeline(_ commands: [RedisCommand]) async throws -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
-        return try await perform(commands, timeout: configuration.commandTimeout)
+        return try await exchange(commands, timeout: configuration.commandTimeout)
     }
 
     /// Stops accepting commands; queued ones still run, then the context is freed on its own thread.
@@ -64,14 +73,21 @@ public final class RedisConnection: Sendable {
         thread.stop()
     }
 
-    private func perform(_ commands: [RedisCommand], timeout: Duration) async throws -> [RedisValue] {
+    private func exchange(_ commands: [RedisCommand], timeout: Duration) async throws -> [RedisValue] {
+        guard let router else { return try await perform(commands, timeout: timeout, endpoint: endpoint) }
+        return try await router.pipeline(commands) { node, batch in
+            try await self.perform(batch, timeout: timeout, endpoint: node)
+        }
+    }
+
+    private func perform(_ commands: [RedisCommand], timeout: Duration, endpoint: RedisConfiguration.Endpoint) async throws -> [RedisValue] {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[RedisValue], any Error>) in
-            let accepted = thread.submit(Job(commands: commands, timeout: timeout, continuation: continuation))
+            let accepted = thread.submit(Job(commands: commands, timeout: timeout, endpoint: endpoint, continuation: continuation))
             if !accepted { continuation.resume(throwing: RedisError.closed) }
         }
     }
 
-    /// Runs one batch on the connection's thread: neighbouring jobs with the same timeout share a round trip
+    /// Runs one batch on the connection's thread: neighbouring jobs with the same timeout and server share a round trip
     /// (a blocking read, with its own timeout, goes alone). If the round trip fails, every job in it gets the error.
     static func process(_ jobs: [Job], on session: HiredisSession) {
         var i = 0
@@ -83,7 +99,7 @@ public final class RedisConnection: Sendable {
             }
             var end = i + 1
             var total = jobs[i].commands.count
-            while end < jobs.count, jobs[end].timeout == jobs[i].timeout, total < coalesceLimit,
+            while end < jobs.count, jobs[end].timeout == jobs[i].timeout, jobs[end].endpoint == jobs[i].endpoint, total < coalesceLimit,
                   !jobs[end].commands.isEmpty, !jobs[end].commands.contains(where: { $0.arguments.isEmpty }) {
                 total += jobs[end].commands.count
                 end += 1
@@ -91,9 +107,9 @@ public final class RedisConnection: Sendable {
             let group = jobs[i..<end]
             do throws(RedisError) {
                 if group.count == 1, let job = group.first, job.commands.count == 1 {
-                    job.continuation.resume(returning: [try session.execute(job.commands[0], timeout: job.timeout)])
+                    job.continuation.resume(returning: [try session.execute(job.commands[0], timeout: job.timeout, on: job.endpoint)])
                 } else {
-                    let replies = try session.execute(group.flatMap(\.commands), timeout: jobs[i].timeout)
+                    let replies = try session.execute(group.flatMap(\.commands), timeout: jobs[i].timeout, on: jobs[i].endpoint)
                     var offset = 0
                     for job in group {
                         job.continuation.resume(returning: Array(replies[offset..<(offset + job.commands.count)]))

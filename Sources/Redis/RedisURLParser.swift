@@ -5,6 +5,7 @@ enum RedisURLParser {
         var username: String?
         var password: String?
         var database = 0
+        var clusterSeeds: [RedisConfiguration.Endpoint] = []
     }
 
     static func parse(_ url: String) throws(RedisError) -> Parsed {
@@ -16,9 +17,10 @@ enum RedisURLParser {
         let rest = trimmed[schemeEnd.upperBound...]
         switch scheme {
         case "redis": return try parseTCP(rest)
+        case "redis+cluster": return try parseCluster(rest)
         case "unix": return try parseUnix(rest)
         case "rediss": throw .configuration("rediss:// (TLS) is not supported by this client")
-        default: throw .configuration("unsupported URL scheme '\(scheme)': use redis:// or unix://")
+        default: throw .configuration("unsupported URL scheme '\(scheme)': use redis://, redis+cluster:// or unix://")
         }
     }
 
@@ -38,6 +40,30 @@ enum RedisURLParser {
             parsed.database = try parseDatabase(path, what: "database in the URL path")
         }
         try apply(query: query, to: &parsed)
+        return parsed
+    }
+
+    /// `[user:password@]host:port,host:port[?...]`: seeds only; a cluster has database 0 alone.
+    private static func parseCluster(_ rest: Substring) throws(RedisError) -> Parsed {
+        let (beforeQuery, query) = split(rest, at: "?")
+        let (authority, path) = splitPath(beforeQuery)
+        var hosts = authority
+        var username: String?
+        var password: String?
+        if let at = authority.lastIndex(of: "@") {
+            (username, password) = try parseUserInfo(authority[..<at])
+            hosts = authority[authority.index(after: at)...]
+        }
+        var seeds: [RedisConfiguration.Endpoint] = []
+        for hostPort in hosts.split(separator: ",", omittingEmptySubsequences: false) {
+            let (host, port) = try parseHostPort(hostPort)
+            seeds.append(.tcp(host: host, port: port))
+        }
+        guard let first = seeds.first else { throw .configuration("redis+cluster:// needs at least one host:port") }
+        var parsed = Parsed(endpoint: first, username: username, password: password, clusterSeeds: seeds)
+        if !path.isEmpty { parsed.database = try parseDatabase(path, what: "database in the URL path") }
+        try apply(query: query, to: &parsed)
+        guard parsed.database == 0 else { throw .configuration("a Redis Cluster has only database 0") }
         return parsed
     }
 
