@@ -25,13 +25,14 @@ extension EventStore {
         return moves.count
     }
 
-    /// The counts, then the settling, in one round trip: the pipeline keeps their order.
+    /// The counts, then the settling, in one round trip: the pipeline keeps their order (on a cluster, where the event
+    /// and the notification live on different nodes, the settling waits for the counts' replies).
     private func countAndSettle(_ notificationId: String, eventId: String, moves: [(from: NotificationStatus?, to: NotificationStatus)],
                                 listed: [String]) async throws {
         let settle = (keys: [Keys.notification(notificationId)], args: listed.map { $0 as any RedisArgument })
         var commands = countCommands(eventId, moves: moves)
         commands.append(RedisCommand("EVALSHA", [NotificationScripts.settleCount.sha1, 1] + settle.keys.map { $0 as any RedisArgument } + settle.args))
-        let replies = try await redis.pipeline(commands)
+        let replies = try await redis.orderedPipeline(commands)
         if let last = replies.last, case .error(let message) = last {
             guard message.hasPrefix("NOSCRIPT") else { throw StoreError.unexpected("settle count", last) }
             _ = try await redis.evalsha(NotificationScripts.settleCount, keys: settle.keys, args: settle.args)

@@ -32,10 +32,14 @@ public struct EventStore: Sendable {
             var fields: [any RedisArgument] = ["status", scheduled ? "scheduled" : "accepted", "entity", event.entity, "type", event.type,
                                                "createdAt", Int(event.createdAt.timeIntervalSince1970), "parts", Self.parts(of: event)]
             if let reference = event.reference { fields += ["reference", reference] }
-            _ = try await redis.pipeline([
-                RedisCommand("HSET", [key] + fields),
+            // The entity's index first: the record's `entity` field is what tells a retry the event was written, so it
+            // goes last (on a cluster the two are on different nodes, and a plain pipeline would not keep the order).
+            for reply in try await redis.orderedPipeline([
                 RedisCommand("ZADD", Keys.entityEvents(event.entity), Int(event.createdAt.timeIntervalSince1970 * 1000), event.id),
-            ])
+                RedisCommand("HSET", [key] + fields),
+            ]) {
+                if case .error = reply { throw StoreError.unexpected("publish", reply) }
+            }
         }
         if scheduled, let at = event.sendAt {
             _ = try await redis.send("ZADD", Keys.scheduledEvents, "NX", Int(at.timeIntervalSince1970 * 1000), event.id)

@@ -1,7 +1,8 @@
 import Redis
 
 extension RedisClient {
-    /// Runs one script for many key/argument sets in a single pipeline; loads it once on NOSCRIPT.
+    /// Runs one script for many key/argument sets in a single pipeline; a call that finds the script missing runs
+    /// again as EVAL, which caches it on that server (on a cluster each node has its own script cache).
     func evalshaPipeline(_ script: RedisScript, calls: [(keys: [String], args: [any RedisArgument])]) async throws -> [RedisValue] {
         guard !calls.isEmpty else { return [] }
         let commands = calls.map { call in
@@ -10,8 +11,12 @@ extension RedisClient {
         var replies = try await pipeline(commands)
         let missing = replies.indices.filter { if case .error(let m) = replies[$0] { return m.hasPrefix("NOSCRIPT") } else { return false } }
         if !missing.isEmpty {
-            _ = try await send("SCRIPT", "LOAD", script.source)
-            let retried = try await pipeline(missing.map { commands[$0] })
+            let retried = try await pipeline(missing.map { index in
+                var command = commands[index]
+                command.arguments[0] = Array("EVAL".utf8)
+                command.arguments[1] = Array(script.source.utf8)
+                return command
+            })
             for (i, reply) in zip(missing, retried) { replies[i] = reply }
         }
         return replies

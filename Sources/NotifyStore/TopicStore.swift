@@ -23,19 +23,17 @@ public struct TopicStore: Sendable {
         try await subscribe([cpr], to: topic)
     }
 
-    /// Adds many residents at once (imports, benchmarks), pipelined.
+    /// Adds many residents at once (imports, benchmarks), pipelined: first each resident's own list of topics, then,
+    /// once that is written, the topic's members, so a member of a topic always has it in their list (which erasure
+    /// walks). On a cluster the two live on different nodes, so one pipeline would not keep that order.
     public func subscribe(_ cprs: [CPR], to topic: String) async throws {
-        var commands: [RedisCommand] = []
-        commands.reserveCapacity(cprs.count * 2)
-        for cpr in cprs {
-            commands.append(RedisCommand("SADD", Keys.residentTopics(cpr), topic))
-            commands.append(RedisCommand("ZADD", Keys.topicMembers(topic, shard: Self.shard(of: cpr)), 0, cpr.value))
-        }
-        try Self.check(try await redis.pipeline(commands))
+        try Self.check(try await redis.pipeline(cprs.map { RedisCommand("SADD", Keys.residentTopics($0), topic) }))
+        try Self.check(try await redis.pipeline(cprs.map { RedisCommand("ZADD", Keys.topicMembers(topic, shard: Self.shard(of: $0)), 0, $0.value) }))
     }
 
+    /// Leaves the topic's members first, then the resident's own list: the reverse of `subscribe`.
     public func unsubscribe(_ cpr: CPR, from topic: String) async throws {
-        try Self.check(try await redis.pipeline([
+        try Self.check(try await redis.orderedPipeline([
             RedisCommand("ZREM", Keys.topicMembers(topic, shard: Self.shard(of: cpr)), cpr.value),
             RedisCommand("SREM", Keys.residentTopics(cpr), topic),
         ]))

@@ -120,17 +120,9 @@ struct ChannelDelivery: Sendable {
         let started = ContinuousClock.now
         let timer = Timer(label: "notifyme_provider_request_duration", dimensions: [("channel", channel.rawValue), ("provider", member.name)],
                           preferredDisplayUnit: .seconds)
+        let acceptance: ProviderAcceptance
         do {
-            let acceptance = try await member.adapter.send(message)
-            timer.record(duration: ContinuousClock.now - started)
-            target.pool.record(member.name, success: true)
-            var writes = [NotificationStore.markAcceptedCommand(n.id, target: target.key, provider: member.name, messageId: acceptance.messageId),
-                          stores.messageIndex.recordCommand(provider: member.name, messageId: acceptance.messageId, notificationId: n.id)]
-            if first && target.pool.postsReceipts(member.name) { writes.append(ReceiptWatch.watchCommand(n.id, until: receiptDeadline)) }
-            for reply in try await stores.redis.pipeline(writes) {
-                if case .error(let message) = reply { throw RedisError.reply(message) }
-            }
-            return .success((member.name, acceptance.messageId))
+            acceptance = try await member.adapter.send(message)
         } catch {
             let e = ProviderError.from(error, provider: member.name)
             timer.record(duration: ContinuousClock.now - started)
@@ -140,6 +132,18 @@ struct ChannelDelivery: Sendable {
             logger.info("\(channel.rawValue) send failed", metadata: ["notification": "\(n.id)", "provider": "\(member.name)", "error": "\(e)"])
             return .failure(e)
         }
+        timer.record(duration: ContinuousClock.now - started)
+        target.pool.record(member.name, success: true)
+        // The sent mark first: it is what stops a second send, so the receipt index and watch may only exist beside it
+        // (the pipeline keeps the order; on a cluster, where they are on other nodes, it waits for the mark). A Redis
+        // error here is not the provider's: it leaves the entry pending, and the one who takes it over finds the mark.
+        var writes = [NotificationStore.markAcceptedCommand(n.id, target: target.key, provider: member.name, messageId: acceptance.messageId),
+                      stores.messageIndex.recordCommand(provider: member.name, messageId: acceptance.messageId, notificationId: n.id)]
+        if first && target.pool.postsReceipts(member.name) { writes.append(ReceiptWatch.watchCommand(n.id, until: receiptDeadline)) }
+        for reply in try await stores.redis.orderedPipeline(writes) {
+            if case .error(let message) = reply { throw RedisError.reply(message) }
+        }
+        return .success((member.name, acceptance.messageId))
     }
 
     /// Removes push devices the provider says are gone, so no later notification tries them.

@@ -104,7 +104,10 @@ struct FanoutPlanner: Sendable {
         // The event's own index, for the entity's status queries: one command for the whole batch, kept as long as the records.
         index.append(RedisCommand("ZADD", [Keys.eventNotifications(event.id), "NX"] + plans.flatMap { [0, $0.record.id] as [any RedisArgument] }))
         index.append(RedisCommand("EXPIRE", Keys.eventNotifications(event.id), Int(notifications.retention.components.seconds) + 86_400))
-        _ = try await redis.pipeline(index)
+        // An error reply here (a cluster that kept redirecting) must fail the batch so it is done again, not be skipped.
+        if let refused = try await redis.pipeline(index).first(where: { if case .error = $0 { true } else { false } }) {
+            throw RedisError.reply(refused.errorMessage ?? "error reply")
+        }
         return created.map(\.initial)
     }
 

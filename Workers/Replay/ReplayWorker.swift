@@ -79,8 +79,12 @@ public struct ReplayWorker: Service {
     }
 
     /// An error Redis answered with (not a lost connection or a timeout, which pass).
+    /// A cluster's TRYAGAIN or CLUSTERDOWN (a slot moving, a failover) passes: only other refusals are final.
     static func isFinal(_ error: any Error) -> Bool {
-        error is StoreError || (error as? RedisError)?.isReply == true
+        if let redis = error as? RedisError {
+            return redis.isReply && !redis.message.hasPrefix("TRYAGAIN") && !redis.message.hasPrefix("CLUSTERDOWN")
+        }
+        return error is StoreError
     }
 
     private func fail(job id: String, error: any Error) async throws {
