@@ -172,8 +172,8 @@ extension NotifyConfiguration {
 
     /// Checks what single keys cannot: URL schemes, log levels, combinations.
     func validate() throws(ConfigError) {
-        if !redis.url.isEmpty && !(redis.url.hasPrefix("redis://") || redis.url.hasPrefix("unix://")) {
-            throw .invalid("redis.url", "must start with redis:// or unix:// (or be empty for the embedded server)")
+        if !redis.url.isEmpty && !["redis://", "redis+cluster://", "unix://"].contains(where: { redis.url.hasPrefix($0) }) {
+            throw .invalid("redis.url", "must start with redis://, redis+cluster:// or unix:// (or be empty for the embedded server)")
         }
         if !email.smtpURL.isEmpty && !(email.smtpURL.hasPrefix("smtp://") || email.smtpURL.hasPrefix("smtps://")) {
             throw .invalid("email.smtp", "must start with smtp:// or smtps:// (or be empty for the local outbox)")
