@@ -32,6 +32,7 @@ public final class RedisClient: Sendable {
     public func send(_ command: RedisCommand) async throws -> RedisValue {
         switch mode {
         case .single(let pool):
+            if configuration.checksSlots { try Self.checkSlots([command]) }
             return try await pool.send(command)
         case .cluster(let router):
             guard let value = try await router.pipeline([command]).first else {
@@ -52,7 +53,9 @@ public final class RedisClient: Sendable {
     public func pipeline(_ commands: [RedisCommand]) async throws -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
         switch mode {
-        case .single(let pool): return try await pool.pipeline(commands)
+        case .single(let pool):
+            if configuration.checksSlots { for command in commands { try Self.checkSlots([command]) } }
+            return try await pool.pipeline(commands)
         case .cluster(let router): return try await router.pipeline(commands)
         }
     }
@@ -112,8 +115,21 @@ public final class RedisClient: Sendable {
     /// A MULTI ... EXEC block, on the one node of its keys for a cluster.
     func pipelineTransaction(_ block: [RedisCommand]) async throws -> [RedisValue] {
         switch mode {
-        case .single(let pool): return try await pool.pipeline(block)
+        case .single(let pool):
+            if configuration.checksSlots { try Self.checkSlots(block) }
+            return try await pool.pipeline(block)
         case .cluster(let router): return try await router.transaction(block)
+        }
+    }
+
+    /// Throws CROSSSLOT, as a cluster would, when the keys of `commands` are in more than one slot.
+    static func checkSlots(_ commands: [RedisCommand]) throws(RedisError) {
+        let keys = commands.flatMap(\.keys)
+        guard let first = keys.first else { return }
+        let slot = HashSlot.of(first)
+        if let other = keys.first(where: { HashSlot.of($0) != slot }) {
+            let names = [first, other].map { String(decoding: $0, as: UTF8.self) }
+            throw .reply("CROSSSLOT Keys in request don't hash to the same slot (\(names[0]), \(names[1]); \(commands.map(\.name)))")
         }
     }
 }

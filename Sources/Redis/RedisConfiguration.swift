@@ -14,6 +14,9 @@ public struct RedisConfiguration: Sendable, Hashable {
     public var endpoint: Endpoint
     /// Seed nodes of a Redis Cluster; empty for a single server (the default).
     public var clusterSeeds: [Endpoint]
+    /// On a single server, refuse what a cluster would refuse: a command, or a MULTI block, whose keys are in more
+    /// than one slot (`CROSSSLOT`). For tests, so code that only ever met one server is held to the cluster's rule.
+    public var checksSlots = false
     /// ACL user for `AUTH user password` (Redis 6+); nil for plain `AUTH password`.
     public var username: String?
     public var password: String?

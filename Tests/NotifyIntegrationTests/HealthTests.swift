@@ -56,7 +56,8 @@ struct HealthTests {
     @Test func aStoppedOrSilentWorkerMakesTheProcessNotReady() async throws {
         let env = try await TestEnvironment()
         defer { env.stop() }
-        let health = WorkerHealth(staleAfter: .seconds(3))
+        // 5 s: under a full suite's load, one readiness call once took longer than a 3 s window.
+        let health = WorkerHealth(staleAfter: .seconds(5))
         let deps = try await APIDependencies.make(config: env.config, redis: env.redis, health: health)
         let app = Application(router: buildRouter(deps))
         try await app.test(.router) { client in
@@ -65,6 +66,8 @@ struct HealthTests {
 
             let sms = health.heartbeat("sms")
             let fanout = health.heartbeat("fanout-0")
+            sms.beat()
+            fanout.beat()
             #expect(try await Self.readiness(client).0 == .ok)
 
             // A fresh beat first: a loaded machine can take the whole staleness window to get here.
@@ -77,7 +80,7 @@ struct HealthTests {
             #expect(Self.state(body, "fanout-0") == "running")
 
             // Silent past staleAfter: stalled.
-            try await Task.sleep(for: .milliseconds(3500))
+            try await Task.sleep(for: .milliseconds(5500))
             (status, body) = try await Self.readiness(client)
             #expect(Self.state(body, "fanout-0") == "stalled")
             fanout.beat()

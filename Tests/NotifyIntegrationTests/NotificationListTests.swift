@@ -76,7 +76,9 @@ struct NotificationListTests {
             let ttl = try await env.redis.send("TTL", Keys.notification(sample)).int ?? 0
             #expect(ttl > 7000 && ttl <= 7200)
             #expect(try await env.redis.send("TTL", Keys.eventBody(first.id)).int ?? 0 > 7000)
-            _ = try await env.redis.send("DEL", Keys.notification(sample), Keys.timeline(sample), Keys.eventBody(first.id))
+            // One DEL per hash tag: the test's Redis refuses a command across slots, as a cluster does.
+            _ = try await env.redis.send("DEL", Keys.notification(sample), Keys.timeline(sample))
+            _ = try await env.redis.send("DEL", Keys.eventBody(first.id))
             let (_, after) = try await Self.get(client, key, "eventId=\(first.id)&limit=500")
             #expect((after["items"] as? [[String: Any]])?.count == 29)
             try await client.execute(uri: "/v1/events/\(first.id)", method: .get, headers: Req.headers(key)) { r in
