@@ -33,8 +33,12 @@ struct ReceiptsController {
             return Response(status: .noContent)
         }
         do {
-            guard let id = try await index.notification(provider: name, messageId: receipt.messageId) else {
-                context.logger.info("receipt for an unknown message", metadata: ["provider": "\(name)", "messageId": "\(receipt.messageId.prefix(64))"])
+            let kept = "\(outcome.rawValue) \(receipt.detail)"
+            guard let id = try await index.notification(provider: name, messageId: receipt.messageId, orKeep: kept) else {
+                // Before the worker recorded the message id (or for one never recorded): kept for that worker, or lapses.
+                context.logger.info("receipt for a message not recorded yet; kept", metadata: [
+                    "provider": "\(name)", "messageId": "\(receipt.messageId.prefix(64))",
+                ])
                 return Response(status: .noContent)
             }
             let result = try await outcomes.record(id, outcome, detail: receipt.detail)

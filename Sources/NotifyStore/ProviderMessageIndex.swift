@@ -1,27 +1,62 @@
 import Redis
 
 /// Maps a provider's message id to the notification it carried, so a delivery receipt finds its notification.
+///
+/// A receipt can beat the worker that records the mapping (a fast provider, a slow or redirected Redis write): it is
+/// then kept beside where the mapping goes, and the worker that writes the mapping picks it up in the same script.
 public struct ProviderMessageIndex: Sendable {
     let redis: RedisClient
     /// Receipts later than this are not expected; the mapping then expires.
     let lifetime: Duration
+    /// How long a receipt waits for its message id to be recorded.
+    let receiptWait: Duration
 
-    public init(redis: RedisClient, lifetime: Duration = .seconds(7 * 86400)) {
+    public init(redis: RedisClient, lifetime: Duration = .seconds(7 * 86400), receiptWait: Duration = .seconds(3600)) {
         self.redis = redis
         self.lifetime = lifetime
+        self.receiptWait = receiptWait
     }
 
-    public func record(provider: String, messageId: String, notificationId: String) async throws {
-        _ = try await redis.send(recordCommand(provider: provider, messageId: messageId, notificationId: notificationId))
+    /// Records the mapping; returns a receipt that came before it (`"<status> <detail>"`), if one did.
+    @discardableResult
+    public func record(provider: String, messageId: String, notificationId: String) async throws -> String? {
+        try await redis.send(recordCommand(provider: provider, messageId: messageId, notificationId: notificationId)).string
     }
 
-    /// ``record(provider:messageId:notificationId:)`` as a command, to pipeline with what follows an acceptance.
+    /// ``record(provider:messageId:notificationId:)`` as a command, to pipeline with what follows an acceptance: its
+    /// reply is the early receipt, or nil. EVAL, not EVALSHA: a pipeline has no NOSCRIPT retry, and Redis caches it.
     public func recordCommand(provider: String, messageId: String, notificationId: String) -> RedisCommand {
-        RedisCommand("SET", Keys.providerMessage(provider: provider, messageId: messageId), notificationId, "EX", Int(lifetime.components.seconds))
+        RedisCommand("EVAL", Self.recordScript.source, 2, Keys.providerMessage(provider: provider, messageId: messageId),
+                      Keys.providerMessageReceipt(provider: provider, messageId: messageId), notificationId, Int(lifetime.components.seconds))
+    }
+
+    /// The notification id; or, for a message id not recorded (yet), nil, with `receipt` kept for the worker that
+    /// records it. A message id never recorded (expired, or another system's) lets the receipt lapse.
+    public func notification(provider: String, messageId: String, orKeep receipt: String) async throws -> String? {
+        try await redis.evalsha(Self.lookupScript, keys: [Keys.providerMessage(provider: provider, messageId: messageId),
+                                                         Keys.providerMessageReceipt(provider: provider, messageId: messageId)],
+                                args: [receipt, Int(receiptWait.components.seconds)]).string
     }
 
     /// The notification id, or nil for an unknown (or expired) message id.
     public func notification(provider: String, messageId: String) async throws -> String? {
         try await redis.send("GET", Keys.providerMessage(provider: provider, messageId: messageId)).string
     }
+
+    /// Drops an early receipt once it is held on its notification.
+    public func clearEarlyReceipt(provider: String, messageId: String) async throws {
+        _ = try await redis.send("DEL", Keys.providerMessageReceipt(provider: provider, messageId: messageId))
+    }
+
+    static let recordScript = RedisScript("""
+    redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
+    return redis.call('GET', KEYS[2])
+    """)
+
+    static let lookupScript = RedisScript("""
+    local id = redis.call('GET', KEYS[1])
+    if id then return id end
+    redis.call('SET', KEYS[2], ARGV[1], 'EX', tonumber(ARGV[2]))
+    return false
+    """)
 }

@@ -133,3 +133,34 @@ struct ReceiptsTests {
         }
     }
 }
+
+/// A gateway whose receipt reaches the API before its answer to the send reaches the worker.
+struct EarlyReceiptGateway: ProviderAdapter {
+    let name = "gw"
+    let client: any TestClientProtocol
+    var postsReceipts: Bool { true }
+
+    func send(_ message: OutboundMessage) async throws -> ProviderAcceptance {
+        #expect(try await ReceiptsTests.gateway(client, id: "gw-early", status: "delivered") == .noContent)
+        return ProviderAcceptance(messageId: "gw-early")
+    }
+}
+
+extension ReceiptsTests {
+    @Test func aReceiptThatBeatsItsSendIsKeptForTheWorkerAndApplied() async throws {
+        try await withApp { kit, client in
+            let n = try await kit.queued(try await kit.resident(), channel: .sms)
+            let pools = ChannelPools(ProviderPool([.init(adapter: EarlyReceiptGateway(client: client))]))
+
+            try await kit.delivery(.sms, pools).deliver(n.id)
+            // Without the kept receipt it stayed `sent` (the API had no message id to find it by, and answered 204).
+            #expect(try await kit.status(n.id) == .delivered)
+            #expect(try await kit.env.redis.send("EXISTS", Keys.providerMessageReceipt(provider: "gw", messageId: "gw-early")).int == 0)
+            #expect(try await EventStore(redis: kit.env.redis).load(n.eventId)?.counts[.delivered] == 1)
+            // A receipt for a message id nobody records lapses on its own.
+            #expect(try await Self.gateway(client, id: "gw-never", status: "delivered") == .noContent)
+            let ttl = try await kit.env.redis.send("TTL", Keys.providerMessageReceipt(provider: "gw", messageId: "gw-never")).int ?? 0
+            #expect(ttl > 0 && ttl <= 3600)
+        }
+    }
+}

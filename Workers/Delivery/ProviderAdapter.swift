@@ -10,13 +10,16 @@ public struct ProviderAcceptance: Sendable, Equatable {
 public protocol ProviderAdapter: Sendable {
     /// The provider's configured name, unique across all providers; used for health, rate limits and receipts.
     var name: String { get }
+    /// Whether the provider posts a delivery receipt for each accepted message (to /v1/receipts/<name>); only then
+    /// does a `sent` notification wait for one, and expire without it. A requirement, not only an extension member:
+    /// the pool asks through `any ProviderAdapter`, which would otherwise always get the default.
+    var postsReceipts: Bool { get }
     /// Sends one message. Throws ``ProviderError`` to say how a failure must be handled;
     /// any other error is treated as transient.
     func send(_ message: OutboundMessage) async throws -> ProviderAcceptance
 }
 
 extension ProviderAdapter {
-    /// Whether the provider posts a delivery receipt for each accepted message (to /v1/receipts/<name>);
-    /// only then does a `sent` notification wait for one, and expire without it.
+    /// Most providers post no receipts.
     public var postsReceipts: Bool { false }
 }
