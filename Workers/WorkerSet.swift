@@ -23,7 +23,7 @@ public enum WorkerSet {
                 redis: redis, contacts: contacts, devices: devices, catalogue: catalogue, templates: templates,
                 consumerName: "fanout-\(host)-\(pid)-\(i)", batchSize: config.workers.fanoutBatchSize,
                 visibilityTimeout: config.workers.visibilityTimeout, retention: config.notifications.retention,
-                heartbeat: heartbeat("fanout-\(i)"), logger: logger.with("worker", "fanout")
+                partitions: config.workers.partitions, heartbeat: heartbeat("fanout-\(i)"), logger: logger.with("worker", "fanout")
             ))
         }
         let factory = ProviderFactory(config: config, transport: transport)
@@ -41,7 +41,7 @@ public enum WorkerSet {
             services.append(ChannelWorker(
                 channel: channel, redis: redis, cipher: cipher, catalogue: catalogue, templates: templates, pools: pools,
                 settings: settings, concurrency: concurrency[channel] ?? 16, consumerName: "\(channel.rawValue)-\(host)-\(pid)",
-                unsubscribeLinks: links, heartbeat: heartbeat(channel.rawValue), logger: logger.with("worker", channel.rawValue)
+                partitions: config.workers.partitions, unsubscribeLinks: links, heartbeat: heartbeat(channel.rawValue), logger: logger.with("worker", channel.rawValue)
             ))
         }
         if roles.contains(.callbacks) {
@@ -55,12 +55,13 @@ public enum WorkerSet {
             ))
         }
         if roles.contains(.scheduler) {
-            services.append(RetryScheduler(redis: redis, heartbeat: heartbeat("scheduler.retries"), logger: logger.with("worker", "scheduler")))
+            services.append(RetryScheduler(redis: redis, partitions: config.workers.partitions, heartbeat: heartbeat("scheduler.retries"), logger: logger.with("worker", "scheduler")))
             services.append(EventScheduler(redis: redis, heartbeat: heartbeat("scheduler.events"), logger: logger.with("worker", "event-scheduler")))
             services.append(ReceiptExpiry(redis: redis, heartbeat: heartbeat("scheduler.receipts"), logger: logger.with("worker", "receipt-expiry")))
         }
         if roles.contains(.replays) {
-            services.append(ReplayWorker(redis: redis, replay: FailureReplay(redis: redis, cipher: cipher, catalogue: catalogue, templates: templates),
+            services.append(ReplayWorker(redis: redis, replay: FailureReplay(redis: redis, cipher: cipher, catalogue: catalogue, templates: templates,
+                                                                             partitions: config.workers.partitions),
                                          consumerName: "replays-\(host)-\(pid)", heartbeat: heartbeat("replays"), logger: logger.with("worker", "replays")))
         }
         return services

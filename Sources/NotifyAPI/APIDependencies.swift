@@ -23,6 +23,8 @@ public struct APIDependencies: Sendable {
     public let metrics: PrometheusCollectorRegistry
     /// The workers running in this process, for GET /health/ready (none in an API-only process).
     public let health: WorkerHealth
+    /// Streams per channel queue (`workers.partitions`): where a replay queues, what /metrics adds up.
+    public var partitions = 1
 
     public init(redis: RedisClient, catalogue: EventCatalogue, templates: TemplateSet, verifier: IdentityVerifier,
                 cipher: FieldCipher, residents: NotifyConfiguration.Residents = .init(), publishing: NotifyConfiguration.Publishing = .init(),
@@ -53,8 +55,10 @@ public struct APIDependencies: Sendable {
         let verifier = IdentityVerifier(keys: keys, issuer: config.identity.issuer, audience: config.identity.audience,
                                         clockSkew: config.identity.clockSkew)
         let cipher = try FieldCipher.load(key: config.security.encryptionKey, keyFile: config.encryptionKeyPath)
-        return APIDependencies(redis: redis, catalogue: catalogue, templates: templates, verifier: verifier, cipher: cipher,
-                               residents: config.residents, publishing: config.publishing, notifications: config.notifications,
-                               smsProviders: config.providers.sms, publicURL: config.publicURL, metrics: metrics, health: health)
+        var deps = APIDependencies(redis: redis, catalogue: catalogue, templates: templates, verifier: verifier, cipher: cipher,
+                                   residents: config.residents, publishing: config.publishing, notifications: config.notifications,
+                                   smsProviders: config.providers.sms, publicURL: config.publicURL, metrics: metrics, health: health)
+        deps.partitions = config.workers.partitions
+        return deps
     }
 }

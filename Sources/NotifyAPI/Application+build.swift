@@ -13,7 +13,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<AppRequestContext> {
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: ProblemMiddleware())
     HealthController(redis: deps.redis, workers: deps.health).register(on: router)
-    MetricsController(redis: deps.redis, registry: deps.metrics).register(on: router)
+    MetricsController(redis: deps.redis, registry: deps.metrics, partitions: deps.partitions).register(on: router)
     StaticController().register(on: router)
 
     let entity = router.group("v1").add(middleware: EntityAuthMiddleware(keys: EntityKeyStore(redis: deps.redis),
@@ -45,7 +45,8 @@ public func buildRouter(_ deps: APIDependencies) -> Router<AppRequestContext> {
     DevicesController(devices: DeviceStore(redis: deps.redis, cipher: deps.cipher), maxDevices: deps.residents.maxDevices).register(on: me)
     let admin = router.group("v1/admin").add(middleware: StaffAuthMiddleware(verifier: deps.verifier))
     AdminController(notifications: NotificationStore(redis: deps.redis), failures: FailureQuery(redis: deps.redis),
-                    replay: FailureReplay(redis: deps.redis, cipher: deps.cipher, catalogue: deps.catalogue, templates: deps.templates),
+                    replay: FailureReplay(redis: deps.redis, cipher: deps.cipher, catalogue: deps.catalogue, templates: deps.templates,
+                                          partitions: deps.partitions),
                     jobs: ReplayJobStore(redis: deps.redis), audit: AuditLog(redis: deps.redis), catalogue: deps.catalogue).register(on: admin)
     ReceiptsController(providers: Dictionary(deps.smsProviders.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }),
                        publicURL: deps.publicURL, replayWindow: deps.notifications.receiptReplayWindow, redis: deps.redis,

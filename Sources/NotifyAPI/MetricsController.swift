@@ -10,23 +10,32 @@ import Redis
 struct MetricsController {
     let redis: RedisClient
     let registry: PrometheusCollectorRegistry
+    var partitions = 1
 
-    /// The queues whose depth and oldest entry are reported: (stream, consumer group, label).
-    static func queues(_ redis: RedisClient) -> [(queue: WorkQueue, name: String)] {
-        Channel.allCases.map { (WorkQueue.channel($0, redis: redis), $0.rawValue) } + [
-            (WorkQueue(redis: redis, stream: Keys.stream("events"), group: "fanout"), "events"),
-            (CallbackQueue(redis: redis).queue, "callbacks"),
-            (ReplayJobStore(redis: redis).queue, "replays"),
+    /// The queues whose depth and oldest entry are reported, each with its partitions' streams, and their labels.
+    static func queues(_ redis: RedisClient, partitions: Int = 1) -> [(queues: [WorkQueue], name: String)] {
+        let channels = ChannelQueues(redis: redis, partitions: partitions)
+        return Channel.allCases.map { (channels.queues($0), $0.rawValue) } + [
+            ([WorkQueue(redis: redis, stream: Keys.stream("events"), group: "fanout")], "events"),
+            ([CallbackQueue(redis: redis).queue], "callbacks"),
+            ([ReplayJobStore(redis: redis).queue], "replays"),
         ]
     }
 
     func register(on router: Router<AppRequestContext>) {
         router.get("metrics") { _, _ in
             // Redis down: the process's own figures still go out; the queue gauges keep their last values.
-            for (queue, name) in Self.queues(redis) {
-                guard let stats = try? await queue.stats() else { continue }
-                Gauge(label: "notifyme_queue_depth", dimensions: [("queue", name)]).record(stats.depth)
-                Gauge(label: "notifyme_queue_oldest_age_seconds", dimensions: [("queue", name)]).record(stats.oldestAge)
+            for (queues, name) in Self.queues(redis, partitions: partitions) {
+                var depth = 0, oldest = 0.0
+                var read = true
+                for queue in queues {
+                    guard let stats = try? await queue.stats() else { read = false; break }
+                    depth += stats.depth
+                    oldest = max(oldest, stats.oldestAge)
+                }
+                guard read else { continue }
+                Gauge(label: "notifyme_queue_depth", dimensions: [("queue", name)]).record(depth)
+                Gauge(label: "notifyme_queue_oldest_age_seconds", dimensions: [("queue", name)]).record(oldest)
             }
             var buffer: [UInt8] = []
             buffer.reserveCapacity(16_384)

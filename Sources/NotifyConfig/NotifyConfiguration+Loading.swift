@@ -94,6 +94,7 @@ extension NotifyConfiguration {
         c.workers.pushConcurrency = try workers.int("pushConcurrency", default: c.workers.pushConcurrency, range: 1...1024)
         c.workers.visibilityTimeout = try workers.duration("visibilityTimeout", default: c.workers.visibilityTimeout, range: .seconds(1) ... .seconds(3600))
         c.workers.maxAttempts = try workers.int("maxAttempts", default: c.workers.maxAttempts, range: 1...50)
+        c.workers.partitions = try workers.int("partitions", default: c.workers.partitions, range: 1...256)
         try workers.rejectUnknownKeys()
 
         var security = try r.section("security")

@@ -84,6 +84,8 @@ public struct NotifyConfiguration: Sendable {
         public var pushConcurrency: Int = 32
         public var visibilityTimeout: Duration = .seconds(60)
         public var maxAttempts: Int = 5
+        /// Streams per channel queue, each with its own hash tag (on Redis Cluster: spread over the nodes).
+        public var partitions: Int = 1
     }
 
     /// How entities publish: per-key request rate, message size and scheduling limits.

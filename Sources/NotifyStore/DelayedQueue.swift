@@ -10,10 +10,10 @@ public struct DelayedQueue: Sendable {
     /// The stream entry's field that carries the member.
     let field: String
 
-    public init(redis: RedisClient, queue: String, field: String = "notification") {
+    public init(redis: RedisClient, queue: String, partition: Int = 0, field: String = "notification") {
         self.redis = redis
-        self.key = Keys.delayed(queue)
-        self.stream = Keys.stream(queue)
+        self.key = Keys.delayed(queue, partition: partition)
+        self.stream = Keys.stream(queue, partition: partition)
         self.field = field
     }
 

@@ -67,7 +67,7 @@ public struct DeliveryOutcomes: Sendable {
     public func applyHeld(_ id: String) async throws {
         guard let held = try await redis.send("HGET", Keys.notification(id), "pendingReceipt").string else { return }
         let parts = held.split(separator: " ", maxSplits: 1).map(String.init)
-        guard let status = NotificationStatus(rawValue: parts[0]) else { return }
+        guard let first = parts.first, let status = NotificationStatus(rawValue: first) else { return }
         _ = try await record(id, status, detail: parts.count > 1 ? parts[1] : status.rawValue)
     }
 }

@@ -23,9 +23,11 @@ public struct FailureReplay: Sendable {
     let events: EventStore
     let catalogue: EventCatalogue
     let templates: TemplateSet
+    let queues: ChannelQueues
 
-    public init(redis: RedisClient, cipher: FieldCipher, catalogue: EventCatalogue, templates: TemplateSet) {
+    public init(redis: RedisClient, cipher: FieldCipher, catalogue: EventCatalogue, templates: TemplateSet, partitions: Int = 1) {
         self.redis = redis
+        queues = ChannelQueues(redis: redis, partitions: partitions)
         notifications = NotificationStore(redis: redis)
         contacts = ContactStore(redis: redis, cipher: cipher)
         subscriptions = SubscriptionStore(redis: redis)
@@ -42,7 +44,7 @@ public struct FailureReplay: Sendable {
         guard n.status == .failed else {
             guard fields["replayedBy"] == marker else { return .notFailed(n.status) }
             // Cut off between its move and its queue entry: a second entry is harmless, the status decides who sends.
-            if n.status == .queued { try await queue(n.channel).add([["notification": id]]) }
+            if n.status == .queued { try await queues.add(n.channel, ids: [id]) }
             return .replayed(n.channel)
         }
         guard n.eventType != EventCatalogue.verificationCodeType else {
@@ -80,14 +82,10 @@ public struct FailureReplay: Sendable {
         switch try await notifications.move(n.id, to: .queued, detail: detail, fields: update, now: now) {
         case .moved(let from):
             try await events.countMove(n.id, eventId: n.eventId, from: from, to: .queued)
-            try await queue(channel).add([["notification": n.id]])
+            try await queues.add(channel, ids: [n.id])
             return .replayed(channel)
         case .refused(let current): return .notFailed(current)
         case .missing: return .notFound
         }
-    }
-
-    private func queue(_ channel: Channel) -> WorkQueue {
-        WorkQueue.channel(channel, redis: redis)
     }
 }

@@ -9,8 +9,9 @@ import Transport
 
 /// The whole flow on a three-master Redis Cluster, with the API and the workers as separate processes that share
 /// nothing but the cluster and their configuration: residents register and join a topic, an entity publishes to the
-/// topic, fan-out and SMS delivery run, the gateway's receipts come back, and a range of slots (including the SMS
-/// stream's) moves to another node in the middle of it. Every resident gets the alert exactly once.
+/// topic, fan-out and SMS delivery run (the SMS queue in six partitions shared by two processes), the gateway's
+/// receipts come back, and a range of slots (including an SMS stream's) moves to another node in the middle of it.
+/// Every resident gets the alert exactly once.
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct ClusterFlowTests {
     static let topic = "emergency.southern-governorate"
@@ -65,7 +66,7 @@ final class ClusterFlow: Sendable {
             catalogue: \(TestEnvironment.root)/Config/events.yaml
             templates: \(TestEnvironment.root)/Templates
             security: {encryptionKey: "\(Data(secret).base64EncodedString())"}
-            workers: {visibilityTimeout: 10s}
+            workers: {visibilityTimeout: 10s, partitions: 6}
             providers:
               simulator: {mode: "off"}
               sms:
@@ -83,7 +84,9 @@ final class ClusterFlow: Sendable {
         }
         self.env = env("api")
         apiDataDir = root.appendingPathComponent("api").path
-        let roles = [("api", ["api"]), ("fanout", ["worker", "fanout", "scheduler"]), ("delivery", ["worker", "sms", "email", "push"])]
+        // Two processes send SMS: they share the six partitions of the SMS queue.
+        let roles = [("api", ["api"]), ("fanout", ["worker", "fanout", "scheduler"]), ("delivery", ["worker", "sms", "email", "push"]),
+                     ("sms", ["worker", "sms"])]
         processes = try roles.map { name, arguments in
             try FileManager.default.createDirectory(at: root.appendingPathComponent(name), withIntermediateDirectories: true)
             return try ManagedProcess(name: name, executable: NotifymeBinary.path, arguments: arguments, workDir: root.appendingPathComponent(name),
@@ -164,6 +167,18 @@ final class ClusterFlow: Sendable {
         #expect(Set(phones).isSubset(of: Set(received.keys)))
         let twice = received.filter { $0.value != 1 }
         #expect(twice.isEmpty, "\(twice.count) residents got the alert more than once: \(twice.prefix(5))")
+
+        // The six partitions each carried a share, on more than one node, and both SMS processes consumed.
+        let queues = ChannelQueues(redis: redis, partitions: 6)
+        var consumers: Set<String> = []
+        for queue in queues.queues(.sms) {
+            #expect(try await redis.send("XLEN", queue.stream).int ?? 0 > 100, "\(queue.stream)")
+            let listed = try await redis.send("XINFO", "CONSUMERS", queue.stream, "sms").array ?? []
+            for consumer in listed { if let name = consumer.array?[1].string { consumers.insert(name) } }
+        }
+        #expect(Set(queues.queues(.sms).map { HashSlot.of($0.stream) }).count == 6)
+        #expect(consumers.count == 2, "\(consumers)")
+        #expect(try await redis.send("ZCARD", Keys.queueMembers("sms")).int == 2)
     }
 
     private func cli(_ args: [String]) async throws -> String {
@@ -199,9 +214,9 @@ final class ClusterFlow: Sendable {
         }
     }
 
-    /// `redis-cli --cluster reshard` of the slots from the bottom of the SMS stream's node's range up to the stream's.
+    /// `redis-cli --cluster reshard` of the slots from the bottom of an SMS stream's node's range up to the stream's.
     private func reshardAroundTheSMSStream() throws -> String {
-        let slot = HashSlot.of(Keys.stream("sms"))
+        let slot = HashSlot.of(Keys.stream("sms", partition: 0))
         let source = try cluster.slotOwner(slot)
         // A fresh cluster gives each node one contiguous range: the lowest slot of it below the stream's, by bisection.
         var low = 0, high = slot

@@ -29,7 +29,7 @@ extension ChannelDelivery {
         let seconds = String(format: "%.1f", ProviderHealth.seconds(delay))
         guard case .moved = try await stores.notifications.move(n.id, to: .queued, detail: "attempt \(attempts) failed: \(summary); retry in \(seconds)s") else { return }
         Counter(label: "notifyme_retries_total", dimensions: [("channel", channel.rawValue)]).increment()
-        try await stores.delayed[channel]?.schedule(n.id, after: delay)
+        try await stores.queues.schedule(channel, id: n.id, after: delay)
     }
 
     /// The channel cannot carry this notification (no address, not verified, no device): another channel
@@ -77,7 +77,7 @@ extension ChannelDelivery {
         ]
         guard try await stores.notifications.reassign(n.id, expected: status, fields: newFields,
                                                       detail: "\(detail); falling back to \(next.rawValue)") else { return false }
-        try await stores.queues[next]?.add([["notification": n.id]])
+        try await stores.queues.add(next, ids: [n.id])
         logger.info("delivery falls back", metadata: ["notification": "\(n.id)", "from": "\(channel.rawValue)", "to": "\(next.rawValue)"])
         return true
     }

@@ -31,7 +31,7 @@ struct ChannelDelivery: Sendable {
         // Queue it there again in case the fallback stopped between its record and its queue entry;
         // a second entry is harmless, since the state decides who sends.
         guard n.channel == channel else {
-            if n.status == .queued { try await stores.queues[n.channel]?.add([["notification": id]]) }
+            if n.status == .queued { try await stores.queues.add(n.channel, ids: [id]) }
             return
         }
         let started = fields["sendingAt"].flatMap(Double.init) ?? 0
@@ -140,8 +140,17 @@ struct ChannelDelivery: Sendable {
         var writes = [NotificationStore.markAcceptedCommand(n.id, target: target.key, provider: member.name, messageId: acceptance.messageId),
                       stores.messageIndex.recordCommand(provider: member.name, messageId: acceptance.messageId, notificationId: n.id)]
         if first && target.pool.postsReceipts(member.name) { writes.append(ReceiptWatch.watchCommand(n.id, until: receiptDeadline)) }
-        for reply in try await stores.redis.orderedPipeline(writes) {
+        let replies = try await stores.redis.orderedPipeline(writes)
+        for reply in replies {
             if case .error(let message) = reply { throw RedisError.reply(message) }
+        }
+        // A receipt that came before the message id was recorded: held on the record, applied once it is `sent`.
+        if let early = replies[1].string {
+            let parts = early.split(separator: " ", maxSplits: 1).map(String.init)
+            if let first = parts.first, let status = NotificationStatus(rawValue: first) {
+                _ = try await stores.outcomes.record(n.id, status, detail: parts.count > 1 ? parts[1] : status.rawValue)
+            }
+            try await stores.messageIndex.clearEarlyReceipt(provider: member.name, messageId: acceptance.messageId)
         }
         return .success((member.name, acceptance.messageId))
     }

@@ -16,10 +16,9 @@ struct DeliveryStores: Sendable {
     let messageIndex: ProviderMessageIndex
     let receipts: ReceiptWatch
     let outcomes: DeliveryOutcomes
-    let delayed: [Channel: DelayedQueue]
-    let queues: [Channel: WorkQueue]
+    let queues: ChannelQueues
 
-    init(redis: RedisClient, cipher: FieldCipher) {
+    init(redis: RedisClient, cipher: FieldCipher, partitions: Int = 1) {
         self.redis = redis
         notifications = NotificationStore(redis: redis)
         contacts = ContactStore(redis: redis, cipher: cipher)
@@ -31,9 +30,6 @@ struct DeliveryStores: Sendable {
         messageIndex = ProviderMessageIndex(redis: redis)
         receipts = ReceiptWatch(redis: redis)
         outcomes = DeliveryOutcomes(redis: redis)
-        delayed = Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0, DelayedQueue(redis: redis, queue: $0.rawValue)) })
-        queues = Dictionary(uniqueKeysWithValues: Channel.allCases.map {
-            ($0, WorkQueue.channel($0, redis: redis))
-        })
+        queues = ChannelQueues(redis: redis, partitions: partitions)
     }
 }

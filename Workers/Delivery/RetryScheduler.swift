@@ -5,16 +5,17 @@ import NotifyStore
 import Redis
 import ServiceLifecycle
 
-/// Moves due retries from each channel's delayed set back onto its stream.
+/// Moves due retries from each channel's delayed sets (one per partition) back onto their streams.
 public struct RetryScheduler: Service {
     let queues: [DelayedQueue]
     let interval: Duration
     let heartbeat: Heartbeat
     let logger: Logger
 
-    public init(redis: RedisClient, interval: Duration = .milliseconds(250), heartbeat: Heartbeat = .detached, logger: Logger) {
+    public init(redis: RedisClient, partitions: Int = 1, interval: Duration = .milliseconds(250), heartbeat: Heartbeat = .detached,
+                logger: Logger) {
         self.heartbeat = heartbeat
-        self.queues = Channel.allCases.map { DelayedQueue(redis: redis, queue: $0.rawValue) }
+        self.queues = ChannelQueues(redis: redis, partitions: partitions).allDelayed
         self.interval = interval
         self.logger = logger
     }

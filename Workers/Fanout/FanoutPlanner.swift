@@ -14,8 +14,7 @@ struct FanoutPlanner: Sendable {
     let notifications: NotificationStore
     let events: EventStore
     let topics: TopicStore
-    let channelQueues: [Channel: WorkQueue]
-    let delayed: [Channel: DelayedQueue]
+    let channelQueues: ChannelQueues
     let redis: RedisClient
     let batchSize: Int
     let logger: Logger
@@ -92,9 +91,9 @@ struct FanoutPlanner: Sendable {
         let toQueue = zip(plans, created).filter { $0.1.status == .queued && !$0.1.enqueued }.map(\.0)
         for channel in Channel.allCases {
             let now = toQueue.filter { $0.record.channel == channel && $0.holdUntil == nil }.map(\.record.id)
-            if !now.isEmpty, let queue = channelQueues[channel] { try await queue.add(now.map { ["notification": $0] }) }
+            try await channelQueues.add(channel, ids: now)
             for plan in toQueue where plan.record.channel == channel {
-                if let until = plan.holdUntil { try await delayed[channel]?.schedule(plan.record.id, at: until) }
+                if let until = plan.holdUntil { try await channelQueues.schedule(channel, id: plan.record.id, at: until) }
             }
         }
         try await notifications.markEnqueued(toQueue.map(\.record.id))
@@ -152,14 +151,11 @@ struct FanoutPlanner: Sendable {
 extension FanoutPlanner {
     /// A planner over the standard stores and streams.
     init(redis: RedisClient, contacts: ContactStore, devices: DeviceStore, catalogue: EventCatalogue, templates: TemplateSet,
-         batchSize: Int, retention: Duration = .seconds(7 * 86_400), logger: Logger) {
+         batchSize: Int, retention: Duration = .seconds(7 * 86_400), partitions: Int = 1, logger: Logger) {
         self.init(
             catalogue: catalogue, templates: templates, contacts: contacts, subscriptions: SubscriptionStore(redis: redis), devices: devices,
             notifications: NotificationStore(redis: redis, retention: retention), events: EventStore(redis: redis, retention: retention), topics: TopicStore(redis: redis),
-            channelQueues: Dictionary(uniqueKeysWithValues: Channel.allCases.map {
-                ($0, WorkQueue.channel($0, redis: redis))
-            }),
-            delayed: Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0, DelayedQueue(redis: redis, queue: $0.rawValue)) }),
+            channelQueues: ChannelQueues(redis: redis, partitions: partitions),
             redis: redis, batchSize: batchSize, logger: logger
         )
     }

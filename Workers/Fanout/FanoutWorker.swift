@@ -17,8 +17,8 @@ public struct FanoutWorker: Service {
     let logger: Logger
 
     public init(redis: RedisClient, contacts: ContactStore, devices: DeviceStore, catalogue: EventCatalogue, templates: TemplateSet, consumerName: String,
-                batchSize: Int, visibilityTimeout: Duration, retention: Duration = .seconds(7 * 86_400), heartbeat: Heartbeat = .detached,
-                logger: Logger) {
+                batchSize: Int, visibilityTimeout: Duration, retention: Duration = .seconds(7 * 86_400), partitions: Int = 1,
+                heartbeat: Heartbeat = .detached, logger: Logger) {
         let events = EventStore(redis: redis)
         self.events = events
         self.logger = logger
@@ -27,7 +27,7 @@ public struct FanoutWorker: Service {
             consumer: consumerName, batchSize: 4, visibilityTimeout: visibilityTimeout, logger: logger, heartbeat: heartbeat
         )
         self.planner = FanoutPlanner(redis: redis, contacts: contacts, devices: devices, catalogue: catalogue, templates: templates,
-                                     batchSize: batchSize, retention: retention, logger: logger)
+                                     batchSize: batchSize, retention: retention, partitions: partitions, logger: logger)
     }
 
     public func run() async throws {

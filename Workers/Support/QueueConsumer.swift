@@ -7,13 +7,17 @@ import ServiceLifecycle
 /// reclaim entries dead consumers left behind, and stop between batches on graceful shutdown,
 /// handing back what is still unfinished.
 struct QueueConsumer: Sendable {
-    let queue: WorkQueue
+    var queue: WorkQueue
     let redis: RedisClient
     let consumer: String
     let batchSize: Int
     let visibilityTimeout: Duration
     let logger: Logger
     var heartbeat: Heartbeat = .detached
+    /// Asked between reads: true ends the loop as graceful shutdown does (a partition this process no longer claims).
+    var released: @Sendable () -> Bool = { false }
+    /// Whether the end of the read loop reports the heartbeat stopped (not when one of several partitions' loops ends).
+    var reportsStop = true
 
     /// Calls `handle` with each batch until graceful shutdown; `handle` acks what it finished.
     func run(_ handle: @Sendable ([WorkQueue.Entry]) async throws -> Void) async throws {
@@ -25,13 +29,18 @@ struct QueueConsumer: Sendable {
     /// one slow send no longer holds back a whole batch. On graceful shutdown it stops reading, lets what is in
     /// flight finish, then hands back the rest. `handle` acks what it finished.
     func run(window: Int, _ handle: @escaping @Sendable (WorkQueue.Entry) async -> Void) async throws {
-        let slots = WindowSlots(window)
+        try await run(slots: WindowSlots(window), handle)
+    }
+
+    /// As `run(window:)`, with a window shared with other consumers (one per partition of a channel).
+    func run(slots: WindowSlots, _ handle: @escaping @Sendable (WorkQueue.Entry) async -> Void) async throws {
+        let stream = queue.stream
         try await withThrowingDiscardingTaskGroup { group in
             try await read(room: { await slots.room(max: batchSize) }, dispatch: { entries in
-                for entry in await slots.admit(entries) {
+                for entry in await slots.admit(entries, stream: stream) {
                     group.addTask {
                         await handle(entry)
-                        await slots.release(entry.id)
+                        await slots.release(entry.id, stream: stream)
                     }
                 }
             })
@@ -45,7 +54,7 @@ struct QueueConsumer: Sendable {
         let connection = redis.makeBlockingConnection(name: "\(consumer)-read")
         defer {
             connection.close()
-            heartbeat.stopped()
+            if reportsStop { heartbeat.stopped() }
         }
         var drainingPending = true
         // Own pending entries are walked once, in id order: one whose handling fails again stays pending for the
@@ -53,7 +62,7 @@ struct QueueConsumer: Sendable {
         var pendingCursor = "0"
         // The first pass reclaims at once: a stopped worker's hand-back waits for no timer.
         var lastReclaim = ContinuousClock.now - visibilityTimeout
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled && !released() {
             var entries: [WorkQueue.Entry]
             let count = await room()
             do {

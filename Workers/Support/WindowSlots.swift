@@ -6,28 +6,32 @@ import NotifyStore
 actor WindowSlots {
     private var free: Int
     private var inFlight: Set<String> = []
-    private var waiter: CheckedContinuation<Void, Never>?
+    /// Readers waiting for room: one per partition when the window is shared.
+    private var waiters: [CheckedContinuation<Void, Never>] = []
 
     init(_ window: Int) { free = max(1, window) }
 
     /// Waits until at least one slot is free; returns how many are, at most `max`.
     func room(max limit: Int) async -> Int {
-        while free <= 0 { await withCheckedContinuation { waiter = $0 } }
+        while free <= 0 { await withCheckedContinuation { waiters.append($0) } }
         return min(free, limit)
     }
 
     /// The entries not already in flight, now taken. A reclaim can add entries beyond the room asked for: the window
     /// then runs over until they finish.
-    func admit(_ entries: [WorkQueue.Entry]) -> [WorkQueue.Entry] {
-        let new = entries.filter { inFlight.insert($0.id).inserted }
+    func admit(_ entries: [WorkQueue.Entry], stream: String) -> [WorkQueue.Entry] {
+        // Ids are per stream: two partitions' streams can hand out the same one.
+        let new = entries.filter { inFlight.insert("\(stream) \($0.id)").inserted }
         free -= new.count
         return new
     }
 
-    func release(_ id: String) {
-        inFlight.remove(id)
+    func release(_ id: String, stream: String) {
+        inFlight.remove("\(stream) \(id)")
         free += 1
-        waiter?.resume()
-        waiter = nil
+        // Each waiter looks again; those that find no room wait again.
+        let woken = waiters
+        waiters.removeAll()
+        for waiter in woken { waiter.resume() }
     }
 }
