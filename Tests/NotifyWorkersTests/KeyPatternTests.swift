@@ -25,9 +25,17 @@ import Testing
             ("callback fail; DEL callback and parked", [Keys.callback(entity), Keys.callbackParked(entity)]),
             ("replay job advance", [Keys.replayJob(id)]),
             ("scheduled events onto the events stream", [Keys.scheduledEvents, Keys.stream("events")]),
+            ("message id record and receipt lookup", [Keys.providerMessage(provider: "sim-gateway", messageId: id),
+                                                       Keys.providerMessageReceipt(provider: "sim-gateway", messageId: id)]),
         ]
         for queue in Channel.allCases.map(\.rawValue) + ["callbacks", "events", "replays"] {
             units.append(("delayed \(queue) onto its stream, its dead letters", [Keys.delayed(queue), Keys.stream(queue), Keys.deadLetters(queue)]))
+        }
+        for channel in Channel.allCases.map(\.rawValue) {
+            for partition in 1..<8 {
+                units.append(("\(channel) partition \(partition): delayed onto its stream",
+                              [Keys.delayed(channel, partition: partition), Keys.stream(channel, partition: partition)]))
+            }
         }
         return units
     }
@@ -37,7 +45,7 @@ import Testing
             Keys.entityKey(hash: id), Keys.entityKeyIndex, Keys.residentTopics(cpr), Keys.residentNotifications(cpr),
             Keys.topicMembers("emergency.national", shard: 3), Keys.entityEvents(entity), Keys.idempotency(entity: entity, keyHash: id),
             Keys.awaitingReceipt(shard: 7), Keys.receiptSeen(provider: "sim-gateway", signatureHash: id),
-            Keys.providerMessage(provider: "sim-gateway", messageId: id), Keys.audit,
+            Keys.providerMessage(provider: "sim-gateway", messageId: id), Keys.audit, Keys.queueMembers("sms"),
         ]
     }
 
@@ -69,5 +77,7 @@ import Testing
         #expect(notifications.count > 1700, "\(notifications.count)")
         let shards = Set((0..<16).map { HashSlot.of(Keys.topicMembers("emergency.national", shard: $0)) })
         #expect(shards.count == 16)
+        let partitions = Set((0..<16).map { HashSlot.of(Keys.stream("sms", partition: $0)) })
+        #expect(partitions.count == 16)
     }
 }
