@@ -1,6 +1,7 @@
 import Foundation
 import NotifyCore
 import NotifyStore
+import Redis
 
 extension Bench {
     /// Seeds the residents the chosen scenarios need, then runs them against NotifyMe processes it starts and stops.
@@ -8,7 +9,12 @@ extension Bench {
         let population = BenchPopulation(redis: stack.redis, cipher: stack.cipher)
         let key = try await EntityKeyStore(redis: stack.redis).create(entity: Self.entity, patterns: try EventPattern.list("emergency.*"),
                                                                      rate: 1_000_000).secret
-        report.line("notifyme bench: \(summary.machine.cores) cores, \(summary.machine.build) build, \(redis == nil ? "its own Redis (AOF on)" : "the given Redis")")
+        let masters = try await stack.redis.sendToEachNode(RedisCommand("PING")).count
+        summary.machine.redisMasters = masters
+        summary.machine.partitions = partitions
+        let given = masters > 1 ? "the given Redis Cluster (\(masters) masters)" : "the given Redis"
+        report.line("notifyme bench: \(summary.machine.cores) cores, \(summary.machine.build) build, \(redis == nil ? "its own Redis (AOF on)" : given), "
+            + "\(partitions) partition\(partitions == 1 ? "" : "s") per channel queue")
 
         if !scenarios.isDisjoint(with: ["latency", "delivery", "steady"]) {
             for cohort in [BenchCohort.sms, .email, .push] {

@@ -55,8 +55,9 @@ extension Bench {
 
     /// Entries waiting in the event and channel streams.
     static func queueDepth(_ stack: BenchStack) async throws -> Int {
+        let channels = ChannelQueues(redis: stack.redis, partitions: stack.partitions)
         let queues = [WorkQueue(redis: stack.redis, stream: NotifyStore.Keys.stream("events"), group: "fanout")]
-            + Channel.allCases.map { WorkQueue.channel($0, redis: stack.redis) }
+            + Channel.allCases.flatMap { channels.queues($0) }
         var depth = 0
         for queue in queues { depth += try await queue.stats().depth }
         return depth

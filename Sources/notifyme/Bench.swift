@@ -49,8 +49,10 @@ struct Bench: AsyncParsableCommand {
     var concurrency = 64
     @Option(name: .customLong("fanout-workers"), help: "Fan-out workers in the NotifyMe process.")
     var fanoutWorkers = 2
-    @Option(help: "Use this Redis (redis://host:port or unix:///path) instead of starting one: an empty one, since synthetic residents, topics and events are written to it and counted.")
+    @Option(help: "Use this Redis (redis://host:port, redis+cluster://host:port,host:port or unix:///path) instead of starting one: an empty one, since synthetic residents, topics and events are written to it and counted.")
     var redis: String?
+    @Option(help: "Streams per channel queue (workers.partitions) in the NotifyMe process; on a cluster, several spread the queues over the nodes.")
+    var partitions = 1
     @Option(help: "Write the JSON summary to this file; '-' writes it to stdout and the readable lines to stderr.")
     var json: String?
     @Flag(help: "Keep the working folder (configuration, logs, Redis data) and print where it is.")
@@ -68,8 +70,8 @@ struct Bench: AsyncParsableCommand {
         guard (1...BenchCohort.maxSize).contains(residents), (1...BenchCohort.maxSize).contains(topicSize) else {
             throw ValidationError("--residents and --topic-size must be between 1 and \(BenchCohort.maxSize)")
         }
-        guard rate > 0, seconds > 0, concurrency > 0, fanoutWorkers > 0 else {
-            throw ValidationError("--rate, --seconds, --concurrency and --fanout-workers must be positive")
+        guard rate > 0, seconds > 0, concurrency > 0, fanoutWorkers > 0, (1...256).contains(partitions) else {
+            throw ValidationError("--rate, --seconds, --concurrency and --fanout-workers must be positive, --partitions 1 to 256")
         }
     }
 
@@ -98,7 +100,7 @@ struct Bench: AsyncParsableCommand {
         let transport = CurlTransport(logger: logger)
         defer { transport.shutdown() }
         let http = BenchHTTP(transport: transport)
-        let workers = BenchWorkers(fanout: fanoutWorkers, concurrency: concurrency)
+        let workers = BenchWorkers(fanout: fanoutWorkers, concurrency: concurrency, partitions: partitions)
         var summary = BenchSummary()
         let simulator = SimulatorConfiguration(credentialsDirectory: "\(directory)/simulator")
         try await ProviderSimulator.withRunning(simulator, logger: logger) { sim in

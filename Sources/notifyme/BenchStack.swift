@@ -19,6 +19,8 @@ struct BenchStack: Sendable {
     let cipher: FieldCipher
     let httpPort: Int
     let configPath: String
+    /// Streams per channel queue in the NotifyMe processes started.
+    var partitions = 1
 
     var apiBase: String { "http://127.0.0.1:\(httpPort)" }
 
@@ -65,7 +67,7 @@ struct BenchStack: Sendable {
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
         let redis = RedisClient(configuration: try RedisConfiguration(url: redisURL), poolSize: 8, logger: logger)
         return BenchStack(directory: directory, redisURL: redisURL, redisPid: redisPid, redis: redis, cipher: try FieldCipher(secret: secret),
-                          httpPort: port, configPath: configPath)
+                          httpPort: port, configPath: configPath, partitions: workers.partitions)
     }
 
     /// Starts this executable with `arguments` (`run`, or `worker <roles>`); with `waitForAPI`, waits until
@@ -119,6 +121,8 @@ struct BenchWorkers: Sendable {
     var fanoutBatch = 1000
     var concurrency = 64
     var redisPool = 16
+    /// `workers.partitions`: streams per channel queue.
+    var partitions = 1
     /// `workers.visibilityTimeout` and `workers.maxAttempts`; nil keeps the defaults. `notifyme chaos` shortens the lease so a
     /// killed worker's entries come back within seconds.
     var visibilityTimeout: String?
@@ -128,6 +132,7 @@ struct BenchWorkers: Sendable {
 
     var leaseYAML: String {
         (visibilityTimeout.map { ", visibilityTimeout: \($0)" } ?? "") + (maxAttempts.map { ", maxAttempts: \($0)" } ?? "")
+            + ", partitions: \(partitions)"
     }
 
     var retryYAML: String { retry.map { "  retry: {base: \($0.base), cap: \($0.cap)}" } ?? "" }

@@ -10,6 +10,10 @@ struct BenchSummary: Codable, Sendable {
         #else
         var build = "release"
         #endif
+        /// Masters of the Redis measured (1: a single server).
+        var redisMasters = 1
+        /// Streams per channel queue.
+        var partitions = 1
     }
 
     struct Seeding: Codable, Sendable {

@@ -5,6 +5,30 @@ import Testing
 /// `notifyme bench` at a small size: every scenario runs against the processes it starts, and the summary adds up.
 @Suite(.serialized, .timeLimit(.minutes(4)))
 struct BenchCommandTests {
+    @Test func aRunAgainstAClusterSpreadsItsQueuesAndAddsUpEveryMaster() async throws {
+        let cluster = try await OffPool.run { try RedisCluster.start() }
+        defer { cluster.stop() }
+        let dir = try Loopback.temporaryDirectory("nm-bench")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let summaryPath = dir.appendingPathComponent("summary.json").path
+        let result = try await NotifymeBinary.run(["bench", "--redis", cluster.url, "--partitions", "3", "--only", "delivery,fanout",
+                                                   "--residents", "100", "--topic-size", "1000", "--json", summaryPath], env: ["TMPDIR": dir.path])
+        #expect(result.code == 0, "\(result.out)\n\(result.err)")
+        #expect(result.out.contains("the given Redis Cluster (3 masters), 3 partitions per channel queue"), "\(result.out)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath))) as? [String: Any])
+        let machine = try #require(summary["machine"] as? [String: Any])
+        #expect(machine["redisMasters"] as? Int == 3 && machine["partitions"] as? Int == 3)
+        let delivery = summary["delivery"] as? [[String: Any]] ?? []
+        #expect(delivery.map { $0["notifications"] as? Int } == [100, 100, 100, 300])
+        for run in delivery { #expect((run["redisCommandsPerNotification"] as? Double ?? 0) > 1) }
+        #expect((summary["fanout"] as? [String: Any])?["queued"] as? Int == 1000)
+        // Every master holds part of the data: the load spread over the cluster.
+        for port in cluster.ports {
+            let keys = Int(try cluster.redisCLI(port: port, ["DBSIZE"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            #expect(keys > 300, "127.0.0.1:\(port) holds \(keys) keys")
+        }
+    }
+
     @Test func aSmallRunMeasuresEveryScenario() async throws {
         let dir = try Loopback.temporaryDirectory("nm-bench")
         defer { try? FileManager.default.removeItem(at: dir) }
