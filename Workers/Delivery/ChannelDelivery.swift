@@ -145,7 +145,7 @@ struct ChannelDelivery: Sendable {
             if case .error(let message) = reply { throw RedisError.reply(message) }
         }
         // A receipt that came before the message id was recorded: held on the record, applied once it is `sent`.
-        if let early = replies[1].string {
+        if replies.count > 1, let early = replies[1].string {
             let parts = early.split(separator: " ", maxSplits: 1).map(String.init)
             if let first = parts.first, let status = NotificationStatus(rawValue: first) {
                 _ = try await stores.outcomes.record(n.id, status, detail: parts.count > 1 ? parts[1] : status.rawValue)
