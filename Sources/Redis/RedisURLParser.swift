@@ -16,35 +16,16 @@ enum RedisURLParser {
         let scheme = trimmed[..<schemeEnd.lowerBound].lowercased()
         let rest = trimmed[schemeEnd.upperBound...]
         switch scheme {
-        case "redis": return try parseTCP(rest)
-        case "redis+cluster": return try parseCluster(rest)
+        case "redis": return try parseNetwork(rest, cluster: false)
+        case "redis+cluster": return try parseNetwork(rest, cluster: true)
         case "unix": return try parseUnix(rest)
         case "rediss": throw .configuration("rediss:// (TLS) is not supported by this client")
         default: throw .configuration("unsupported URL scheme '\(scheme)': use redis://, redis+cluster:// or unix://")
         }
     }
 
-    private static func parseTCP(_ rest: Substring) throws(RedisError) -> Parsed {
-        let (beforeQuery, query) = split(rest, at: "?")
-        let (authority, path) = splitPath(beforeQuery)
-        var hostPort = authority
-        var username: String?
-        var password: String?
-        if let at = authority.lastIndex(of: "@") {
-            (username, password) = try parseUserInfo(authority[..<at])
-            hostPort = authority[authority.index(after: at)...]
-        }
-        let (host, port) = try parseHostPort(hostPort)
-        var parsed = Parsed(endpoint: .tcp(host: host, port: port), username: username, password: password)
-        if !path.isEmpty {
-            parsed.database = try parseDatabase(path, what: "database in the URL path")
-        }
-        try apply(query: query, to: &parsed)
-        return parsed
-    }
-
-    /// `[user:password@]host:port,host:port[?...]`: seeds only; a cluster has database 0 alone.
-    private static func parseCluster(_ rest: Substring) throws(RedisError) -> Parsed {
+    /// `[user:password@]host:port[/db][?...]`; for a cluster, `host:port,host:port` (seeds), and database 0 alone.
+    private static func parseNetwork(_ rest: Substring, cluster: Bool) throws(RedisError) -> Parsed {
         let (beforeQuery, query) = split(rest, at: "?")
         let (authority, path) = splitPath(beforeQuery)
         var hosts = authority
@@ -54,16 +35,18 @@ enum RedisURLParser {
             (username, password) = try parseUserInfo(authority[..<at])
             hosts = authority[authority.index(after: at)...]
         }
-        var seeds: [RedisConfiguration.Endpoint] = []
-        for hostPort in hosts.split(separator: ",", omittingEmptySubsequences: false) {
+        var endpoints: [RedisConfiguration.Endpoint] = []
+        for hostPort in cluster ? hosts.split(separator: ",", omittingEmptySubsequences: false) : [hosts] {
             let (host, port) = try parseHostPort(hostPort)
-            seeds.append(.tcp(host: host, port: port))
+            endpoints.append(.tcp(host: host, port: port))
         }
-        guard let first = seeds.first else { throw .configuration("redis+cluster:// needs at least one host:port") }
-        var parsed = Parsed(endpoint: first, username: username, password: password, clusterSeeds: seeds)
-        if !path.isEmpty { parsed.database = try parseDatabase(path, what: "database in the URL path") }
+        guard let first = endpoints.first else { throw .configuration("URL has no host") }
+        var parsed = Parsed(endpoint: first, username: username, password: password, clusterSeeds: cluster ? endpoints : [])
+        if !path.isEmpty {
+            parsed.database = try parseDatabase(path, what: "database in the URL path")
+        }
         try apply(query: query, to: &parsed)
-        guard parsed.database == 0 else { throw .configuration("a Redis Cluster has only database 0") }
+        if cluster && parsed.database != 0 { throw .configuration("a Redis Cluster has only database 0") }
         return parsed
     }
 

@@ -91,6 +91,32 @@ struct RedisClusterClientTests {
         #expect(try await redis.send("GET", "counter:7").int == rounds)
     }
 
+    @Test func aMultiKeyCommandWaitsOutTryAgainWhileItsSlotIsHalfMoved() async throws {
+        let cluster = try await OffPool.run { try RedisCluster.start() }
+        defer { cluster.stop() }
+        let redis = try Self.client(cluster)
+        defer { redis.close() }
+        let keys = ["{half}:1", "{half}:2"]
+        for key in keys { _ = try await redis.send("SET", key, key) }
+        let slot = HashSlot.of(keys[0])
+        let source = try cluster.slotOwner(slot)
+        let target = try #require(cluster.masterPorts().first { $0 != source })
+        let sourceId = try cluster.nodeID(source), targetId = try cluster.nodeID(target)
+        _ = try cluster.redisCLI(port: target, ["CLUSTER", "SETSLOT", "\(slot)", "IMPORTING", sourceId])
+        _ = try cluster.redisCLI(port: source, ["CLUSTER", "SETSLOT", "\(slot)", "MIGRATING", targetId])
+        _ = try cluster.redisCLI(port: source, ["MIGRATE", "127.0.0.1", "\(target)", keys[0], "0", "5000"])
+        // One key moved, one not: the source answers TRYAGAIN until the migration ends, 400 ms from now.
+        let started = ContinuousClock.now
+        async let finished: Void = {
+            try await Task.sleep(for: .milliseconds(400))
+            try await OffPool.run { try cluster.moveSlot(slot, from: source, to: target) }
+        }()
+        let values = try await redis.send(RedisCommand("MGET", keys))
+        try await finished
+        #expect(values.array?.compactMap { $0.string } == keys)
+        #expect(ContinuousClock.now - started >= .milliseconds(400))
+    }
+
     @Test func askDuringAMigrationAndABlockingReadFollowsItsSlot() async throws {
         let cluster = try await OffPool.run { try RedisCluster.start() }
         defer { cluster.stop() }
