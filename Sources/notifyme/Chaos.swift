@@ -3,6 +3,7 @@ import Foundation
 import NotifyCore
 import NotifyStore
 import ProviderSim
+import Redis
 import Transport
 
 #if canImport(Glibc)
@@ -20,7 +21,8 @@ struct Chaos: AsyncParsableCommand {
         residents (half SMS, a quarter email, a quarter push), publishes events naming them (retrying each with its
         Idempotency-Key until it is accepted) and, while the notifications flow:
           kills a random NotifyMe process with SIGKILL --kills times, each restarted after a moment;
-          kills redis-server with SIGKILL once and starts it again on the same AOF;
+          kills redis-server with SIGKILL once and starts it again on the same AOF (given a Redis Cluster with
+          --redis instead, moves --reshard-slots slots between two of its masters with redis-cli --cluster reshard);
           makes the SMS gateway answer 503 for --outage seconds.
         The moments are drawn from --seed, as shares of the notifications settled. Then it waits until every
         notification is settled and checks, from the records, the dead-letter streams and the simulator's counts:
@@ -46,6 +48,12 @@ struct Chaos: AsyncParsableCommand {
     var seed: UInt64?
     @Option(help: "Seconds to wait for every notification to settle after the last disruption.")
     var timeout = 600
+    @Option(help: "Use this Redis (an empty one) instead of starting one: redis://host:port, or redis+cluster://host:port,... for a Redis Cluster. A given Redis is not restarted; a cluster has --reshard-slots slots moved between two masters mid-run instead.")
+    var redis: String?
+    @Option(name: .customLong("reshard-slots"), help: "Slots moved mid-run on a given Redis Cluster.")
+    var reshardSlots = 2000
+    @Option(help: "Streams per channel queue (workers.partitions) in the NotifyMe processes.")
+    var partitions = 1
     @Option(help: "Write the JSON summary to this file; '-' writes it to stdout and the readable lines to stderr.")
     var json: String?
     @Flag(help: "Keep the working folder (configuration, logs, Redis data) and print where it is.")
@@ -58,6 +66,9 @@ struct Chaos: AsyncParsableCommand {
         guard notifications <= 4 * BenchCohort.maxSize else { throw ValidationError("--notifications is at most \(4 * BenchCohort.maxSize)") }
         guard publishRate > 0, kills >= 0, outage >= 0, timeout > 0 else {
             throw ValidationError("--publish-rate and --timeout must be positive, --kills and --outage not negative")
+        }
+        guard (1...256).contains(partitions), (1...16384).contains(reshardSlots) else {
+            throw ValidationError("--partitions must be between 1 and 256 and --reshard-slots between 1 and 16,384")
         }
     }
 
@@ -74,23 +85,31 @@ struct Chaos: AsyncParsableCommand {
         base.dataDir = "\(directory)/redis"
         base.redis.url = ""
         base.redis.appendfsync = .always
-        let redis = try ChaosRedis(config: base, logger: logger)
-        defer { redis.stop() }
+        let own = redis == nil ? try ChaosRedis(config: base, logger: logger) : nil
+        defer { own?.stop() }
+        let redisURL = redis ?? own?.url ?? ""
+        let cluster = (try? RedisConfiguration(url: redisURL))?.isCluster ?? false
         let transport = CurlTransport(logger: logger)
         defer { transport.shutdown() }
         let http = BenchHTTP(transport: transport)
-        let workers = BenchWorkers(fanout: 1, fanoutBatch: 500, concurrency: 32, redisPool: 8, visibilityTimeout: "3s", maxAttempts: 4,
-                                   retry: (base: "250ms", cap: "2s"))
+        let workers = BenchWorkers(fanout: 1, fanoutBatch: 500, concurrency: 32, redisPool: 8, partitions: partitions, visibilityTimeout: "3s",
+                                   maxAttempts: 4, retry: (base: "250ms", cap: "2s"))
         let simulator = SimulatorConfiguration(credentialsDirectory: "\(directory)/simulator")
         var rng = SeededGenerator(seed: seed)
-        let plan = ChaosPlan.draw(kills: kills, outage: outage, using: &rng)
-        report.line("notifyme chaos: \(BenchReport.number(Double(notifications))) notifications, \(kills) kills, one Redis restart, "
+        let redisStep: ChaosPlan.RedisStep = own != nil ? .restart : cluster ? .reshard(slots: reshardSlots) : .none
+        let plan = ChaosPlan.draw(kills: kills, outage: outage, redis: redisStep, using: &rng)
+        let redisLine = switch redisStep {
+        case .restart: "one Redis restart"
+        case .reshard(let slots): "\(slots) cluster slots moved, \(partitions) partitions per channel queue"
+        case .none: "the given Redis left alone"
+        }
+        report.line("notifyme chaos: \(BenchReport.number(Double(notifications))) notifications, \(kills) kills, \(redisLine), "
             + (outage > 0 ? "a \(outage) s gateway outage" : "no outage") + "; seed \(seed)")
         let summary = try await ProviderSimulator.withRunning(simulator, logger: logger) { sim in
-            let stack = try BenchStack.make(base: base, redisURL: redis.url, redisPid: redis.pid, directory: directory, sim: sim,
+            let stack = try BenchStack.make(base: base, redisURL: redisURL, redisPid: own?.pid, directory: directory, sim: sim,
                                             workers: workers, logger: logger)
             defer { stack.redis.close() }
-            let run = ChaosRun(stack: stack, sim: sim, redis: redis, http: http, report: report, plan: plan,
+            let run = ChaosRun(stack: stack, sim: sim, redis: own, http: http, report: report, plan: plan,
                                notifications: notifications, perEvent: perEvent, publishRate: publishRate, timeout: .seconds(timeout))
             do { return try await run.execute() } catch {
                 while ChildRegistry.shared.isInterrupted { try? await Task.sleep(for: .seconds(1)) }

@@ -28,12 +28,17 @@ extension ChaosRun {
                 try await fleet.start(role)
                 done.append(.init(kind: "kill", target: role.rawValue, settledShare: share, atSeconds: at, downSeconds: (ContinuousClock.now - down).seconds))
             case .restartRedis:
+                guard let redis else { continue }
                 redis.crash()
                 let down = ContinuousClock.now
                 try await Task.sleep(for: .seconds(1))
                 try redis.start()
                 done.append(.init(kind: "redis-restart", target: "redis-server", settledShare: share, atSeconds: at,
                                   downSeconds: (ContinuousClock.now - down).seconds))
+            case .reshard(let slots):
+                let began = ContinuousClock.now
+                let moved = try await ClusterReshard(redis: stack.redis).run(slots: slots, directory: stack.directory)
+                done.append(.init(kind: "reshard", target: moved, settledShare: share, atSeconds: at, downSeconds: (ContinuousClock.now - began).seconds))
             case .outage(let seconds):
                 try sim.setBehaviour(ProviderBehaviour(outageWindows: [.init(startMs: 0, durationMs: seconds * 1000)]), for: "gateway")
                 done.append(.init(kind: "outage", target: "gateway", settledShare: share, atSeconds: at, downSeconds: Double(seconds)))

@@ -7,7 +7,8 @@ import ProviderSim
 struct ChaosRun: Sendable {
     let stack: BenchStack
     let sim: ProviderSimulator
-    let redis: ChaosRedis
+    /// The run's own redis-server, which it restarts; nil when the run was given a Redis.
+    let redis: ChaosRedis?
     let http: BenchHTTP
     let report: BenchReport
     let plan: ChaosPlan

@@ -4,7 +4,7 @@ import Foundation
 struct ChaosSummary: Codable, Sendable {
     /// One disruption, as it happened.
     struct Disruption: Codable, Sendable {
-        /// "kill", "redis-restart" or "outage".
+        /// "kill", "redis-restart", "reshard" or "outage".
         var kind: String
         /// The process killed, or the provider made to fail.
         var target: String

@@ -6,6 +6,30 @@ import Testing
 /// and still every notification settles once, none lost, none received twice.
 @Suite(.serialized, .timeLimit(.minutes(6)))
 struct ChaosCommandTests {
+    @Test func killsAReshardAndAnOutageOnAClusterLoseNothingAndSendNothingTwice() async throws {
+        let cluster = try await OffPool.run { try RedisCluster.start() }
+        defer { cluster.stop() }
+        let dir = try Loopback.temporaryDirectory("nm-chaos")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let summaryPath = dir.appendingPathComponent("summary.json").path
+        let result = try await NotifymeBinary.run(["chaos", "--redis", cluster.url, "--partitions", "6", "--reshard-slots", "3000",
+                                                   "--notifications", "3000", "--per-event", "250", "--publish-rate", "1",
+                                                   "--kills", "4", "--outage", "3", "--seed", "43", "--timeout", "240",
+                                                   "--json", summaryPath], env: ["TMPDIR": dir.path])
+        #expect(result.code == 0, "\(result.out)\n\(result.err)")
+        #expect(result.out.contains("3000 cluster slots moved, 6 partitions per channel queue"), "\(result.out)")
+        #expect(result.out.contains("every check held"), "\(result.out)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath))) as? [String: Any])
+        let disruptions = summary["disruptions"] as? [[String: Any]] ?? []
+        #expect(disruptions.filter { $0["kind"] as? String == "kill" }.count == 4)
+        #expect(disruptions.filter { $0["kind"] as? String == "reshard" }.count == 1)
+        let figures = try #require(summary["figures"] as? [String: Any])
+        for name in ["missing", "unsettled", "duplicates", "unfounded", "unlettered"] {
+            #expect(figures[name] as? Int == 0, "\(name): \(figures)")
+        }
+        #expect((figures["statuses"] as? [String: Int] ?? [:]).values.reduce(0, +) == 3000)
+    }
+
     @Test func killsARedisRestartAndAnOutageLoseNothingAndSendNothingTwice() async throws {
         let dir = try Loopback.temporaryDirectory("nm-chaos")
         defer { try? FileManager.default.removeItem(at: dir) }
