@@ -3,7 +3,8 @@ import Redis
 
 /// Which partitions of a queue this worker process consumes: every live process renews its membership, and
 /// member k of N (in name order) takes the partitions p with p % N == k. Every partition has a consumer once the
-/// members' views agree (within one renewal), and each process added takes a share.
+/// members' views agree (within one renewal), and each process added takes a share. While views differ, a partition
+/// may briefly have two consumers, which its consumer group makes harmless.
 public struct PartitionClaims: Sendable {
     let redis: RedisClient
     let key: String
