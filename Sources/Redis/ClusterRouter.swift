@@ -68,10 +68,7 @@ final class ClusterRouter: Sendable {
 
     /// A MULTI ... EXEC block (given whole), sent as one unit to the node of its keys.
     func transaction(_ block: [RedisCommand]) async throws -> [RedisValue] {
-        let keys = block.flatMap(\.keys)
-        guard Set(keys.map { HashSlot.of($0) }).count <= 1 else {
-            throw RedisError.reply("CROSSSLOT Keys in request don't hash to the same slot (a transaction must use one hash tag)")
-        }
+        try RedisClient.checkSlots(block)
         return try await run([block]) { node, batch in try await self.pool(for: node).pipeline(batch) }[0]
     }
 

@@ -127,9 +127,9 @@ public final class RedisClient: Sendable {
         let keys = commands.flatMap(\.keys)
         guard let first = keys.first else { return }
         let slot = HashSlot.of(first)
+        // Slots and command names only: keys can carry a resident's CPR, and errors reach the logs.
         if let other = keys.first(where: { HashSlot.of($0) != slot }) {
-            let names = [first, other].map { String(decoding: $0, as: UTF8.self) }
-            throw .reply("CROSSSLOT Keys in request don't hash to the same slot (\(names[0]), \(names[1]); \(commands.map(\.name)))")
+            throw .reply("CROSSSLOT Keys in request don't hash to the same slot (slots \(slot) and \(HashSlot.of(other)); \(commands.map(\.name)))")
         }
     }
 }

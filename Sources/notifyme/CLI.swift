@@ -7,10 +7,19 @@ import Redis
 enum CLI {
     /// The configuration, or exit 78 (EX_CONFIG) with a message naming the key.
     static func loadConfiguration() throws -> NotifyConfiguration {
-        do { return try NotifyConfiguration.load() } catch {
+        let config: NotifyConfiguration
+        do { config = try NotifyConfiguration.load() } catch {
             FileHandle.standardError.write(Data("notifyme: \(error)\n".utf8))
             throw ExitCode(78)
         }
+        // The scheme alone is checked with the rest; the whole URL here, so `a:1,,b:2` is a configuration error too.
+        if !config.usesEmbeddedRedis {
+            do { _ = try RedisConfiguration(url: config.redis.url) } catch let error as RedisError {
+                FileHandle.standardError.write(Data("notifyme: configuration key 'redis.url' is not a usable Redis URL: \(error.message)\n".utf8))
+                throw ExitCode(78)
+            }
+        }
+        return config
     }
 
     /// Logs go to stderr so stdout carries only what a command prints for scripts: JSON lines, or text on a terminal.

@@ -130,6 +130,11 @@ struct RunCommandTests {
         let r2 = try await NotifymeBinary.run(["run"], env: ["NOTIFYME_CONFIG": bad.path])
         #expect(r2.code == 78)
         #expect(r2.err.contains("redis.commandTimeout"))
+        for url in ["redis+cluster://10.0.0.1:7000,,10.0.0.2:7001", "redis+cluster://10.0.0.1:7000/2", "redis://cache:99999"] {
+            let r3 = try await NotifymeBinary.run(["api"], env: ["NOTIFYME_REDIS_URL": url])
+            #expect(r3.code == 78, "\(url): \(r3.err)")
+            #expect(r3.err.contains("'redis.url'"), "\(url): \(r3.err)")
+        }
     }
 
     @Test func cliRefusesBadArguments() async throws {

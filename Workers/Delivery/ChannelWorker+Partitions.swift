@@ -1,6 +1,7 @@
 import Foundation
 import NotifyStore
 import ServiceLifecycle
+import Synchronization
 
 extension ChannelWorker {
     /// Renews this process's claim now and then; starts a consumer for each partition it gains and lets each one it
@@ -46,12 +47,10 @@ extension ChannelWorker {
 }
 
 /// Tells one partition's consumer that this process no longer claims it.
-final class PartitionRelease: @unchecked Sendable {
-    // @unchecked: `released` is only read or written while holding `lock`.
-    private let lock = NSLock()
-    private var released = false
+final class PartitionRelease: Sendable {
+    private let released = Mutex(false)
 
-    var isReleased: Bool { lock.withLock { released } }
+    var isReleased: Bool { released.withLock { $0 } }
 
-    func release() { lock.withLock { released = true } }
+    func release() { released.withLock { $0 = true } }
 }
