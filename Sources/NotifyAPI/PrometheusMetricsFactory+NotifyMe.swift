@@ -16,7 +16,10 @@ extension PrometheusMetricsFactory {
         return factory
     }
 
-    private static func sanitize(_ name: String) -> String {
-        String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == ":") ? $0 : "_" })
+    /// Runs on every metric handle made (several per notification), so it works on bytes and leaves a valid name as it is.
+    static func sanitize(_ name: String) -> String {
+        func valid(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x5F || b == 0x3A }
+        if name.utf8.allSatisfy(valid) { return name }
+        return String(name.map { $0.asciiValue.map(valid) ?? false ? $0 : "_" })
     }
 }

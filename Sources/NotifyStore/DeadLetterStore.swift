@@ -10,7 +10,7 @@ public struct DeadLetterStore: Sendable {
 
     /// The record field that says a failure's dead letter is still to be written ("due") or written ("done").
     /// A move to `failed` sets it to "due" in the same script, so a process stopped between the move and the
-    /// dead letter leaves a mark that the next one to see the record acts on (``addIfDue(_:fields:timeline:)``).
+    /// dead letter leaves a mark that the next one to see the record acts on (``addIfDue(_:fields:)``).
     public static let marker = "deadLetter"
 
     /// Appends `letter` to its channel's dead-letter stream, then marks its record "done"; returns the entry id.
@@ -24,8 +24,9 @@ public struct DeadLetterStore: Sendable {
     /// Writes the dead letter of a failed notification whose failure was recorded but whose dead letter was not
     /// (the process stopped in between); true when it did.
     @discardableResult
-    public func addIfDue(_ n: NotificationRecord, fields: [String: String], timeline: [TimelineEntry]) async throws -> Bool {
+    public func addIfDue(_ n: NotificationRecord, fields: [String: String]) async throws -> Bool {
         guard n.status == .failed, fields[Self.marker] == "due" else { return false }
+        let timeline = try await NotificationStore(redis: redis).load(n.id)?.timeline ?? []
         try await add(DeadLetter(notificationId: n.id, channel: n.channel, eventId: n.eventId, eventType: n.eventType, entity: n.entity,
                                  attempts: n.attempts, lastError: timeline.last?.detail ?? "failed", failedAt: timeline.last?.at ?? Date(),
                                  history: timeline))

@@ -28,27 +28,27 @@ public struct DeliveryOutcomes: Sendable {
         case unknown
     }
 
-    /// Records `status` (delivered, failed or expired) for notification `id`.
+    /// Records `status` (delivered, failed or expired) for notification `id`. The move comes first: on the common path
+    /// it is all the record has to say (its script returns the event id), so nothing is read before it.
     @discardableResult
     public func record(_ id: String, _ status: NotificationStatus, detail: String, now: Date = Date()) async throws -> Result {
-        guard let loaded = try await notifications.load(id) else { return .unknown }
-        let n = loaded.notification
-        switch try await notifications.move(id, to: status, detail: detail, fields: status == .failed ? [DeadLetterStore.marker: "due"] : [:], now: now) {
+        guard Digest.isID(id, prefix: "ntf_") else { return .unknown }
+        let t = try await notifications.transition(id, to: status, detail: detail,
+                                                   fields: status == .failed ? [DeadLetterStore.marker: "due"] : [:], now: now)
+        switch t.move {
         case .missing: return .unknown
         case .refused(let current) where status != .expired && (current == .sending || current == .queued):
             _ = try await redis.send("HSET", Keys.notification(id), "pendingReceipt", "\(status.rawValue) \(detail)")
             return .held
         case .refused(let current):
             // A provider's retry of a receipt whose recording was cut off finishes what was left.
-            try await completeInterrupted(n, timeline: loaded.timeline, fields: loaded.fields)
+            if let (n, fields) = try await notifications.loadRecord(id) { try await completeInterrupted(n, fields: fields) }
             return .ignored(current: current)
         case .moved(let from):
-            try await events.countMove(id, eventId: n.eventId, from: from, to: status)
-            try await watch.settle(id)
-            if status == .failed {
-                let history = try await notifications.load(id)?.timeline ?? []
+            try await events.countMove(id, eventId: t.eventId, from: from, to: status, then: [ReceiptWatch.settleCommand(id)])
+            if status == .failed, let (n, timeline, _) = try await notifications.load(id) {
                 try await deadLetters.add(DeadLetter(notificationId: id, channel: n.channel, eventId: n.eventId, eventType: n.eventType,
-                                                     entity: n.entity, attempts: n.attempts, lastError: detail, failedAt: now, history: history))
+                                                     entity: n.entity, attempts: n.attempts, lastError: detail, failedAt: now, history: timeline))
             }
             return .applied(from: from)
         }
@@ -58,16 +58,17 @@ public struct DeliveryOutcomes: Sendable {
     /// undone: a status move not yet counted on its event, a failure without its dead letter. Costs nothing when
     /// the record carries neither mark. Returns whether it wrote a dead letter.
     @discardableResult
-    public func completeInterrupted(_ n: NotificationRecord, timeline: [TimelineEntry], fields: [String: String]) async throws -> Bool {
+    public func completeInterrupted(_ n: NotificationRecord, fields: [String: String]) async throws -> Bool {
         try await events.repairCounts(n.id, eventId: n.eventId, fields: fields)
-        return try await deadLetters.addIfDue(n, fields: fields, timeline: timeline)
+        return try await deadLetters.addIfDue(n, fields: fields)
     }
 
-    /// Applies a receipt that came while the send was still being recorded; call once the notification is `sent`.
-    public func applyHeld(_ id: String) async throws {
-        guard let held = try await redis.send("HGET", Keys.notification(id), "pendingReceipt").string else { return }
-        let parts = held.split(separator: " ", maxSplits: 1).map(String.init)
-        guard let first = parts.first, let status = NotificationStatus(rawValue: first) else { return }
-        _ = try await record(id, status, detail: parts.count > 1 ? parts[1] : status.rawValue)
+    /// Applies a receipt kept as `"<status> <detail>"` while the send was still being recorded (the move to `sent`
+    /// returns it); call once the notification is `sent`.
+    @discardableResult
+    public func applyHeld(_ id: String, receipt: String) async throws -> Result {
+        let parts = receipt.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let first = parts.first, let status = NotificationStatus(rawValue: first) else { return .unknown }
+        return try await record(id, status, detail: parts.count > 1 ? parts[1] : status.rawValue)
     }
 }

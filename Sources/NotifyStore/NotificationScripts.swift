@@ -22,8 +22,8 @@ enum NotificationScripts {
     /// KEYS: record, timeline. ARGV: new status, allowed current statuses (comma list), timeline entry,
     /// attempts increment, then field/value pairs. A move the event's counts must follow (sending counts as queued) is
     /// appended to the field `uncounted` as `from>to`, until ``settleCount`` removes it once counted.
-    /// Returns {moved 1/0/-1 missing, previous status}, and when moved
-    /// also the callback flag, event id, reference and entity (for the entity's status callback) and the channel.
+    /// Returns {moved 1/0/-1 missing, previous status}, and when moved also the callback flag, event id, reference and
+    /// entity (for the entity's status callback), the channel, and a receipt held while the notification was being sent.
     static let transition = RedisScript("""
     local cur = redis.call('HGET', KEYS[1], 'status')
     if not cur then return {-1, ''} end
@@ -38,8 +38,8 @@ enum NotificationScripts {
       redis.call('HSET', KEYS[1], 'uncounted', (u and u ~= '' and (u .. ',') or '') .. nf .. '>' .. nt)
     end
     redis.call('RPUSH', KEYS[2], ARGV[3])
-    local cb = redis.call('HMGET', KEYS[1], 'cb', 'eventId', 'reference', 'entity', 'channel')
-    return {1, cur, cb[1] or '', cb[2] or '', cb[3] or '', cb[4] or '', cb[5] or ''}
+    local cb = redis.call('HMGET', KEYS[1], 'cb', 'eventId', 'reference', 'entity', 'channel', 'pendingReceipt')
+    return {1, cur, cb[1] or '', cb[2] or '', cb[3] or '', cb[4] or '', cb[5] or '', cb[6] or ''}
     """)
 
     /// Sets fields of a record that still exists (never creates a record without its expiry).

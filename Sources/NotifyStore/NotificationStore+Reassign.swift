@@ -10,7 +10,7 @@ extension NotificationStore {
     public func reassign(_ id: String, expected: NotificationStatus, fields: [String: String], detail: String,
                          now: Date = Date()) async throws -> Bool {
         guard expected == .queued || expected.canMove(to: .queued) else { return false }
-        let entry = try Self.entry(TimelineEntry(at: now, status: .queued, detail: detail))
+        let entry = Self.entry(TimelineEntry(at: now, status: .queued, detail: detail))
         var args: [any RedisArgument] = [expected.rawValue, entry]
         for (k, v) in fields.sorted(by: { $0.key < $1.key }) { args += [k, v] }
         let reply = try await redis.evalsha(Self.reassignScript, keys: [Keys.notification(id), Keys.timeline(id)], args: args)

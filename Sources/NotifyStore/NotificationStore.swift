@@ -26,8 +26,8 @@ public struct NotificationStore: Sendable {
 
     /// Creates many notifications in one pipeline; existing ones are left as they are and reported.
     public func create(_ notifications: [NotificationRecord], detail: (NotificationRecord) -> String) async throws -> [Creation] {
-        let calls = try notifications.map { n -> (keys: [String], args: [any RedisArgument]) in
-            let entry = try Self.entry(TimelineEntry(at: n.createdAt, status: n.status, detail: detail(n)))
+        let calls = notifications.map { n -> (keys: [String], args: [any RedisArgument]) in
+            let entry = Self.entry(TimelineEntry(at: n.createdAt, status: n.status, detail: detail(n)))
             return ([Keys.notification(n.id), Keys.timeline(n.id)], [entry, Int(retention.components.seconds)] + Self.fields(n))
         }
         let replies = try await redis.evalshaPipeline(NotificationScripts.create, calls: calls)
@@ -61,26 +61,7 @@ public struct NotificationStore: Sendable {
     @discardableResult
     public func move(_ id: String, to status: NotificationStatus, detail: String, countAttempt: Bool = false,
                      fields: [String: String] = [:], now: Date = Date()) async throws -> Move {
-        let allowed = NotificationStatus.allCases.filter { $0.canMove(to: status) }.map(\.rawValue).joined(separator: ",")
-        let entry = try Self.entry(TimelineEntry(at: now, status: status, detail: detail))
-        var args: [any RedisArgument] = [status.rawValue, allowed, entry, countAttempt ? 1 : 0]
-        for (k, v) in fields.sorted(by: { $0.key < $1.key }) { args += [k, v] }
-        let reply = try await redis.evalsha(NotificationScripts.transition, keys: [Keys.notification(id), Keys.timeline(id)], args: args)
-        guard let r = reply.array, r.count >= 2, let code = r[0].int else { throw StoreError.unexpected("notification move", reply) }
-        let previous = r[1].string.flatMap(NotificationStatus.init(rawValue:))
-        switch (code, previous) {
-        case (1, let p?):
-            NotificationMetrics.count(channel: r.count > 6 ? r[6].string ?? "" : "", status: status)
-            // The entity asked for status callbacks: queue this change; the callback worker posts it.
-            if r.count >= 6, r[2].string == "1", let eventId = r[3].string, let entity = r[5].string {
-                let reference = r[4].string.flatMap { $0.isEmpty ? nil : $0 }
-                try await CallbackQueue(redis: redis).add([CallbackPayload(notificationId: id, eventId: eventId, entity: entity, reference: reference,
-                                                                           status: status, detail: detail, at: now)])
-            }
-            return .moved(from: p)
-        case (0, let p?): return .refused(current: p)
-        default: return .missing
-        }
+        try await transition(id, to: status, detail: detail, countAttempt: countAttempt, fields: fields, now: now).move
     }
 
     /// A notification with its timeline, or nil.
@@ -90,13 +71,24 @@ public struct NotificationStore: Sendable {
             RedisCommand("HGETALL", Keys.notification(id)),
             RedisCommand("LRANGE", Keys.timeline(id), 0, -1),
         ])
-        let f = replies[0].hash
-        guard !f.isEmpty else { return nil }
-        guard let n = Self.decode(id: id, f) else { throw StoreError.corrupt(Keys.notification(id), "missing fields") }
+        guard let (n, f) = try Self.record(id, replies[0]) else { return nil }
         let timeline = (replies[1].array ?? []).compactMap { v in
             v.bytes.flatMap { try? JSONCoding.decoder.decode(TimelineEntry.self, from: Data($0)) }
         }
         return (n, timeline, f)
+    }
+
+    /// A notification without its timeline (what delivery needs: one read, nothing to decode), or nil.
+    public func loadRecord(_ id: String) async throws -> (notification: NotificationRecord, fields: [String: String])? {
+        guard Digest.isID(id, prefix: "ntf_") else { return nil }
+        return try Self.record(id, try await redis.send("HGETALL", Keys.notification(id)))
+    }
+
+    private static func record(_ id: String, _ reply: RedisValue) throws -> (NotificationRecord, [String: String])? {
+        let f = reply.hash
+        guard !f.isEmpty else { return nil }
+        guard let n = decode(id: id, f) else { throw StoreError.corrupt(Keys.notification(id), "missing fields") }
+        return (n, f)
     }
 
     static func fields(_ n: NotificationRecord) -> [any RedisArgument] {
@@ -129,7 +121,5 @@ public struct NotificationStore: Sendable {
         )
     }
 
-    static func entry(_ e: TimelineEntry) throws -> String {
-        String(decoding: try JSONCoding.encoder.encode(e), as: UTF8.self)
-    }
+    static func entry(_ e: TimelineEntry) -> String { e.jsonText }
 }

@@ -25,7 +25,12 @@ public struct ReceiptWatch: Sendable {
 
     /// A receipt (or expiry) settled it.
     public func settle(_ id: String) async throws {
-        _ = try await redis.send("ZREM", Keys.awaitingReceipt(shard: Self.shard(of: id)), id)
+        _ = try await redis.send(Self.settleCommand(id))
+    }
+
+    /// ``settle(_:)`` as a command, to pipeline after the count of the receipt's move.
+    public static func settleCommand(_ id: String) -> RedisCommand {
+        RedisCommand("ZREM", Keys.awaitingReceipt(shard: shard(of: id)), id)
     }
 
     /// Ids whose wait ended by `now`, from one shard.

@@ -49,6 +49,8 @@ struct Bench: AsyncParsableCommand {
     var concurrency = 64
     @Option(name: .customLong("fanout-workers"), help: "Fan-out workers in the NotifyMe process.")
     var fanoutWorkers = 2
+    @Option(name: .customLong("redis-pool"), help: "Redis connections (redis.poolSize) in the NotifyMe process.")
+    var redisPool = 16
     @Option(help: "Use this Redis (redis://host:port, redis+cluster://host:port,host:port or unix:///path) instead of starting one: an empty one, since synthetic residents, topics and events are written to it and counted.")
     var redis: String?
     @Option(help: "Streams per channel queue (workers.partitions) in the NotifyMe process; on a cluster, several spread the queues over the nodes.")
@@ -70,8 +72,8 @@ struct Bench: AsyncParsableCommand {
         guard (1...BenchCohort.maxSize).contains(residents), (1...BenchCohort.maxSize).contains(topicSize) else {
             throw ValidationError("--residents and --topic-size must be between 1 and \(BenchCohort.maxSize)")
         }
-        guard rate > 0, seconds > 0, concurrency > 0, fanoutWorkers > 0, (1...256).contains(partitions) else {
-            throw ValidationError("--rate, --seconds, --concurrency and --fanout-workers must be positive, --partitions 1 to 256")
+        guard rate > 0, seconds > 0, concurrency > 0, fanoutWorkers > 0, (1...256).contains(partitions), (1...256).contains(redisPool) else {
+            throw ValidationError("--rate, --seconds, --concurrency and --fanout-workers must be positive, --partitions and --redis-pool 1 to 256")
         }
     }
 
@@ -100,7 +102,7 @@ struct Bench: AsyncParsableCommand {
         let transport = CurlTransport(logger: logger)
         defer { transport.shutdown() }
         let http = BenchHTTP(transport: transport)
-        let workers = BenchWorkers(fanout: fanoutWorkers, concurrency: concurrency, partitions: partitions)
+        let workers = BenchWorkers(fanout: fanoutWorkers, concurrency: concurrency, redisPool: redisPool, partitions: partitions)
         var summary = BenchSummary()
         let simulator = SimulatorConfiguration(credentialsDirectory: "\(directory)/simulator")
         try await ProviderSimulator.withRunning(simulator, logger: logger) { sim in

@@ -112,8 +112,12 @@ struct ReceiptsTests {
             try await ProviderMessageIndex(redis: kit.env.redis).record(provider: "gw", messageId: "gw-3", notificationId: n.id)
             #expect(try await Self.gateway(client, id: "gw-3", status: "delivered") == .noContent)
             #expect(try await kit.status(n.id) == .sending)
-            _ = try await kit.notifications.move(n.id, to: .sent, detail: "accepted")
-            try await DeliveryOutcomes(redis: kit.env.redis).applyHeld(n.id)
+            // The move to sent hands the held receipt back with the event id: the worker needs no read of its own.
+            let t = try await kit.notifications.transition(n.id, to: .sent, detail: "accepted")
+            #expect(t.move == .moved(from: .sending) && t.eventId == n.eventId)
+            let held = try #require(t.pendingReceipt)
+            #expect(held.hasPrefix("delivered"))
+            #expect(try await DeliveryOutcomes(redis: kit.env.redis).applyHeld(n.id, receipt: held) == .applied(from: .sent))
             #expect(try await kit.status(n.id) == .delivered)
         }
     }

@@ -23,7 +23,7 @@ struct ChannelDelivery: Sendable {
     let logger: Logger
 
     func deliver(_ id: String) async throws {
-        guard let (n, timeline, fields) = try await stores.notifications.load(id) else {
+        guard let (n, fields) = try await stores.notifications.loadRecord(id) else {
             logger.warning("queued notification has no record; skipped", metadata: ["notification": "\(id)"])
             return
         }
@@ -42,7 +42,7 @@ struct ChannelDelivery: Sendable {
             throw LeaseHeld(notificationId: id)
         }
         // The worker before stopped (or Redis failed) between a move and its count, or a failure and its dead letter.
-        if try await stores.outcomes.completeInterrupted(n, timeline: timeline, fields: fields) {
+        if try await stores.outcomes.completeInterrupted(n, fields: fields) {
             logger.warning("\(channel.rawValue) delivery failed; dead-lettered after an interruption", metadata: ["notification": "\(id)"])
         }
         switch n.status {
@@ -77,6 +77,19 @@ struct ChannelDelivery: Sendable {
         case .refused(current: .sending): throw LeaseHeld(notificationId: n.id)
         default: return
         }
+        // The common case, one target and nothing accepted before: the move to `sent` rides with the acceptance's writes.
+        if pending.count == 1, alreadyAccepted.isEmpty, let target = pending.first {
+            switch try await attempt(n, target: target, first: true, finishing: true) {
+            case .success(let a):
+                try await settleSent(n, a.sent, early: a.early)
+                if a.early != nil { try await stores.messageIndex.clearEarlyReceipt(provider: a.provider, messageId: a.messageId) }
+                logger.info("\(channel.rawValue) sent", metadata: ["notification": "\(n.id)", "provider": "\(a.provider)"])
+            case .failure(let e):
+                try await prune(n, [(target, e)])
+                try await failed(n, contact: contact, failures: [e], fields: fields)
+            }
+            return
+        }
         var accepted: [(target: DeliveryTarget, provider: String, messageId: String, receipts: Bool)] = alreadyAccepted.compactMap { t in
             let parts = (fields["sent:\(t.key)"] ?? "").split(separator: " ", maxSplits: 1).map(String.init)
             return parts.count == 2 ? (t, parts[0], parts[1], t.pool.postsReceipts(parts[0])) : nil
@@ -84,8 +97,14 @@ struct ChannelDelivery: Sendable {
         let acceptedEarlier = !accepted.isEmpty
         var failures: [(target: DeliveryTarget, error: ProviderError)] = []
         for target in pending {
-            switch try await attempt(n, target: target, first: accepted.isEmpty) {
-            case .success(let a): accepted.append((target, a.provider, a.messageId, target.pool.postsReceipts(a.provider)))
+            switch try await attempt(n, target: target, first: accepted.isEmpty, finishing: false) {
+            case .success(let a):
+                accepted.append((target, a.provider, a.messageId, target.pool.postsReceipts(a.provider)))
+                // A receipt that came before the message id was recorded: held on the record until it is `sent`.
+                if let early = a.early {
+                    try await stores.outcomes.applyHeld(n.id, receipt: early)
+                    try await stores.messageIndex.clearEarlyReceipt(provider: a.provider, messageId: a.messageId)
+                }
             case .failure(let e): failures.append((target, e))
             }
         }
@@ -95,21 +114,37 @@ struct ChannelDelivery: Sendable {
             // Wait for the receipt before the outcome counts as unknown; watched first, so a fast receipt finds nothing left to do
             // (an acceptance in this attempt was watched with it).
             if first.receipts && acceptedEarlier { try await stores.receipts.watch(n.id, until: receiptDeadline) }
-            try await finish(n, .sent, detail: "accepted by \(first.provider) (\(first.messageId))\(extra)",
-                             fields: ["provider": first.provider, "providerMessageId": first.messageId])
-            if first.receipts { try await stores.outcomes.applyHeld(n.id) }
+            let t = try await stores.notifications.transition(n.id, to: .sent, detail: "accepted by \(first.provider) (\(first.messageId))\(extra)",
+                                                              fields: ["provider": first.provider, "providerMessageId": first.messageId])
+            try await settleSent(n, t, early: nil)
             logger.info("\(channel.rawValue) sent", metadata: ["notification": "\(n.id)", "provider": "\(first.provider)"])
             return
         }
         try await failed(n, contact: contact, failures: failures.map(\.error), fields: fields)
     }
 
+    /// After the move to `sent`: its count, then a receipt that came while the send was being recorded.
+    private func settleSent(_ n: NotificationRecord, _ t: NotificationStore.Transition?, early: String?) async throws {
+        guard let t, case .moved(let previous) = t.move else { return }
+        try await stores.events.countMove(n.id, eventId: n.eventId, from: previous, to: .sent)
+        if let held = t.pendingReceipt ?? early { try await stores.outcomes.applyHeld(n.id, receipt: held) }
+    }
+
     private var receiptDeadline: Date { Date().addingTimeInterval(ProviderHealth.seconds(settings.receiptTimeout)) }
 
+    /// What one accepted provider call left: the provider's message id, the move to `sent` when it was `finishing`,
+    /// and a receipt that came before the message id was recorded.
+    struct Accepted {
+        let provider: String
+        let messageId: String
+        let sent: NotificationStore.Transition?
+        let early: String?
+    }
+
     /// One provider call for one target: rate limit, the call, then the record of acceptance in one round trip (with the
-    /// receipt watch when it is the notification's `first` acceptance and its provider posts receipts).
-    private func attempt(_ n: NotificationRecord, target: DeliveryTarget,
-                         first: Bool) async throws -> Result<(provider: String, messageId: String), ProviderError> {
+    /// receipt watch when it is the notification's `first` acceptance and its provider posts receipts, and the move to
+    /// `sent` when `finishing`, the notification's last target).
+    private func attempt(_ n: NotificationRecord, target: DeliveryTarget, first: Bool, finishing: Bool) async throws -> Result<Accepted, ProviderError> {
         let member = target.pool.pick()
         if let rate = member.ratePerSecond {
             while let wait = try await stores.limiter.take("provider:\(member.name)", rate: rate, burst: max(1, rate)) {
@@ -140,19 +175,19 @@ struct ChannelDelivery: Sendable {
         var writes = [NotificationStore.markAcceptedCommand(n.id, target: target.key, provider: member.name, messageId: acceptance.messageId),
                       stores.messageIndex.recordCommand(provider: member.name, messageId: acceptance.messageId, notificationId: n.id)]
         if first && target.pool.postsReceipts(member.name) { writes.append(ReceiptWatch.watchCommand(n.id, until: receiptDeadline)) }
+        let marks = writes.count
+        let now = Date()
+        let detail = "accepted by \(member.name) (\(acceptance.messageId))"
+        let fields = ["provider": member.name, "providerMessageId": acceptance.messageId]
+        if finishing { writes.append(stores.notifications.transitionCommand(n.id, to: .sent, detail: detail, fields: fields, now: now)) }
         let replies = try await stores.redis.orderedPipeline(writes)
-        for reply in replies {
+        for reply in replies[..<marks] {
             if case .error(let message) = reply { throw RedisError.reply(message) }
         }
-        // A receipt that came before the message id was recorded: held on the record, applied once it is `sent`.
-        if replies.count > 1, let early = replies[1].string {
-            let parts = early.split(separator: " ", maxSplits: 1).map(String.init)
-            if let first = parts.first, let status = NotificationStatus(rawValue: first) {
-                _ = try await stores.outcomes.record(n.id, status, detail: parts.count > 1 ? parts[1] : status.rawValue)
-            }
-            try await stores.messageIndex.clearEarlyReceipt(provider: member.name, messageId: acceptance.messageId)
-        }
-        return .success((member.name, acceptance.messageId))
+        let sent = finishing
+            ? try await stores.notifications.interpret(replies[marks], command: writes[marks], id: n.id, to: .sent, detail: detail, now: now)
+            : nil
+        return .success(Accepted(provider: member.name, messageId: acceptance.messageId, sent: sent, early: replies[1].string))
     }
 
     /// Removes push devices the provider says are gone, so no later notification tries them.

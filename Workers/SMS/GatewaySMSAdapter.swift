@@ -1,4 +1,5 @@
 import Foundation
+import NotifyCore
 import Transport
 
 /// A generic HTTP JSON SMS gateway: `POST {url}` with a bearer key and an Idempotency-Key, answering
@@ -46,13 +47,14 @@ public struct GatewaySMSAdapter: ProviderAdapter {
                 HTTPHeader(name: "Content-Type", value: "application/json"),
                 HTTPHeader(name: "Idempotency-Key", value: message.idempotencyKey),
             ],
-            body: Array(try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])),
+            body: JSONText.object(body),
             timeout: configuration.timeout, httpVersion: configuration.url.hasPrefix("https") ? .http2TLS : .http1_1
         )
         let response: HTTPResponse
         do { response = try await transport.execute(request) } catch { throw ProviderError.from(error, provider: name) }
         guard (200..<300).contains(response.status) else { throw classify(response) }
-        guard let json = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any], let id = json["id"] as? String else {
+        struct Accepted: Decodable { var id: String }
+        guard let id = (try? JSONDecoder().decode(Accepted.self, from: Data(response.body)))?.id else {
             // Accepted, but without an id receipts cannot be matched: the message is out, so report it sent.
             return ProviderAcceptance(messageId: "unknown")
         }

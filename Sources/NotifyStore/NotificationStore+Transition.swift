@@ -1,0 +1,61 @@
+import Foundation
+import NotifyCore
+import Redis
+
+extension NotificationStore {
+    /// A status move with what the script read from the record on the way, so the caller needs no second read.
+    public struct Transition: Sendable, Equatable {
+        public let move: Move
+        /// The event the notification belongs to (empty when the record is missing).
+        public let eventId: String
+        /// A receipt that came while the notification was still being sent (`"<status> <detail>"`), if one did.
+        public let pendingReceipt: String?
+    }
+
+    /// ``move(_:to:detail:countAttempt:fields:now:)``, also returning the event id and any held receipt.
+    public func transition(_ id: String, to status: NotificationStatus, detail: String, countAttempt: Bool = false,
+                           fields: [String: String] = [:], now: Date = Date()) async throws -> Transition {
+        let command = transitionCommand(id, to: status, detail: detail, countAttempt: countAttempt, fields: fields, now: now)
+        return try await interpret(try await redis.evalsha(command, script: NotificationScripts.transition), id: id, to: status, detail: detail, now: now)
+    }
+
+    /// The move as one EVALSHA, to pipeline with the writes that must go before it; its reply goes to
+    /// ``interpret(_:id:to:detail:now:)`` (a NOSCRIPT reply there runs it again as EVAL).
+    public func transitionCommand(_ id: String, to status: NotificationStatus, detail: String, countAttempt: Bool = false,
+                                  fields: [String: String] = [:], now: Date = Date()) -> RedisCommand {
+        let allowed = NotificationStatus.allCases.filter { $0.canMove(to: status) }.map(\.rawValue).joined(separator: ",")
+        var args: [any RedisArgument] = [NotificationScripts.transition.sha1, 2, Keys.notification(id), Keys.timeline(id),
+                                         status.rawValue, allowed, Self.entry(TimelineEntry(at: now, status: status, detail: detail)),
+                                         countAttempt ? 1 : 0]
+        for (k, v) in fields.sorted(by: { $0.key < $1.key }) { args += [k, v] }
+        return RedisCommand("EVALSHA", args)
+    }
+
+    /// What a transition's reply says; a moved notification whose entity asked for status callbacks gets one queued.
+    /// `command` is rerun as EVAL if the reply is NOSCRIPT.
+    public func interpret(_ reply: RedisValue, command: RedisCommand? = nil, id: String, to status: NotificationStatus, detail: String,
+                          now: Date) async throws -> Transition {
+        var reply = reply
+        if case .error(let message) = reply, message.hasPrefix("NOSCRIPT"), let command {
+            reply = try await redis.evalsha(command, script: NotificationScripts.transition)
+        }
+        guard let r = reply.array, r.count >= 2, let code = r[0].int else { throw StoreError.unexpected("notification move", reply) }
+        let previous = r[1].string.flatMap(NotificationStatus.init(rawValue:))
+        let eventId = r.count > 3 ? r[3].string ?? "" : ""
+        let held = r.count > 7 ? r[7].string.flatMap { $0.isEmpty ? nil : $0 } : nil
+        switch (code, previous) {
+        case (1, let p?):
+            NotificationMetrics.count(channel: r.count > 6 ? r[6].string ?? "" : "", status: status)
+            // The entity asked for status callbacks: queue this change; the callback worker posts it.
+            if r.count >= 6, r[2].string == "1", let entity = r[5].string {
+                let reference = r[4].string.flatMap { $0.isEmpty ? nil : $0 }
+                try await CallbackQueue(redis: redis).add([CallbackPayload(notificationId: id, eventId: eventId, entity: entity, reference: reference,
+                                                                           status: status, detail: detail, at: now)])
+            }
+            return Transition(move: .moved(from: p), eventId: eventId, pendingReceipt: held)
+        case (0, let p?): return Transition(move: .refused(current: p), eventId: eventId, pendingReceipt: held)
+        default: return Transition(move: .missing, eventId: "", pendingReceipt: nil)
+        }
+    }
+}
+

@@ -1,0 +1,53 @@
+import Foundation
+import NotifyCore
+import Testing
+
+/// The hand-written JSON on the delivery path must read back as JSONEncoder's does, and match its bytes.
+struct JSONTextTests {
+    static let samples = [
+        "", "plain", "تنبيه طوارئ: إخلاء المنطقة", "quote \" and backslash \\", "a/b/c https://x.example/p?q=1",
+        "line\nbreak\ttab\rreturn", "bell \u{07} and nul \u{00} and unit \u{1F}", "emoji 🚨 and é", "\u{08}\u{0C}",
+    ]
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .iso8601
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    @Test(arguments: samples)
+    func quotedStringsReadBackAndMatchTheEncoder(_ text: String) throws {
+        let quoted = JSONText.quoted(text)
+        #expect(try JSONDecoder().decode(String.self, from: Data(quoted.utf8)) == text)
+        // Control characters other than the named escapes may be written in either hex case; the rest is byte for byte.
+        if !text.unicodeScalars.contains(where: { $0.value < 0x20 && !"\n\t\r\u{08}\u{0C}".unicodeScalars.contains($0) }) {
+            #expect(quoted == String(decoding: try Self.encoder.encode(text), as: UTF8.self))
+        }
+    }
+
+    @Test(arguments: [0.0, 951_782_400, 1_709_164_799, 1_733_441_328.9, 4_107_542_400, -86_401])
+    func datesAreISO8601ToTheSecondInUTC(_ seconds: Double) throws {
+        let date = Date(timeIntervalSince1970: seconds)
+        let expected = String(decoding: try Self.encoder.encode([date]), as: UTF8.self).dropFirst(2).dropLast(2)
+        #expect(JSONText.iso8601(date) == String(expected))
+    }
+
+    @Test func objectsHaveSortedKeys() throws {
+        let members = ["to": "+4520000000", "text": "سطر\nthe \"alert\"", "from": "NotifyMe", "callbackUrl": "http://h/v1/receipts/gw"]
+        let bytes = JSONText.object(members)
+        #expect(bytes == Array(try Self.encoder.encode(members)))
+        #expect(try JSONDecoder().decode([String: String].self, from: Data(bytes)) == members)
+    }
+
+    @Test(arguments: samples)
+    func timelineEntriesAreTheEncodersBytes(_ detail: String) throws {
+        let entry = TimelineEntry(at: Date(timeIntervalSince1970: 1_764_977_328), status: .sent, detail: detail)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        #expect(try decoder.decode(TimelineEntry.self, from: Data(entry.jsonText.utf8)) == entry)
+        if !detail.unicodeScalars.contains(where: { $0.value < 0x20 && !"\n\t\r\u{08}\u{0C}".unicodeScalars.contains($0) }) {
+            #expect(entry.jsonText == String(decoding: try Self.encoder.encode(entry), as: UTF8.self))
+        }
+    }
+}
