@@ -36,8 +36,16 @@ public struct DeviceStore: Sendable {
 
     /// The resident's devices, oldest first.
     public func list(_ cpr: CPR) async throws -> [Device] {
-        let key = Keys.devices(cpr)
-        let fields = try await redis.send("HGETALL", key).hash
+        try devices(Keys.devices(cpr), try await redis.send("HGETALL", Keys.devices(cpr)).hash)
+    }
+
+    /// Many residents' devices in one round trip, in the order asked.
+    public func list(_ cprs: [CPR]) async throws -> [[Device]] {
+        let replies = try await redis.pipeline(cprs.map { RedisCommand("HGETALL", Keys.devices($0)) })
+        return try zip(cprs, replies).map { try devices(Keys.devices($0), $1.hash) }
+    }
+
+    private func devices(_ key: String, _ fields: [String: String]) throws -> [Device] {
         var devices: [(at: Int, device: Device)] = []
         for (field, sealed) in fields where Self.isDeviceID(field) {
             let device = try open(sealed, key: key, field: field)

@@ -16,7 +16,12 @@ extension NotificationStore {
     public func transition(_ id: String, to status: NotificationStatus, detail: String, countAttempt: Bool = false,
                            fields: [String: String] = [:], now: Date = Date()) async throws -> Transition {
         let command = transitionCommand(id, to: status, detail: detail, countAttempt: countAttempt, fields: fields, now: now)
-        return try await interpret(try await redis.evalsha(command, script: NotificationScripts.transition), id: id, to: status, detail: detail, now: now)
+        return try await transition(command, id: id, to: status, detail: detail, now: now)
+    }
+
+    /// Runs a command made by ``transitionCommand(_:to:detail:countAttempt:fields:now:)`` with the same values.
+    public func transition(_ command: RedisCommand, id: String, to status: NotificationStatus, detail: String, now: Date) async throws -> Transition {
+        try await interpret(try await redis.evalsha(command, script: NotificationScripts.transition), id: id, to: status, detail: detail, now: now)
     }
 
     /// The move as one EVALSHA, to pipeline with the writes that must go before it; its reply goes to

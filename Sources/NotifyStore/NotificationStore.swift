@@ -84,6 +84,16 @@ public struct NotificationStore: Sendable {
         return try Self.record(id, try await redis.send("HGETALL", Keys.notification(id)))
     }
 
+    /// Many records without timelines in one round trip, in the order asked; nil for one missing or unreadable
+    /// (``loadRecord(_:)`` tells which).
+    public func loadRecords(_ ids: [String]) async throws -> [(notification: NotificationRecord, fields: [String: String])?] {
+        let valid = ids.filter { Digest.isID($0, prefix: "ntf_") }
+        let replies = try await redis.pipeline(valid.map { RedisCommand("HGETALL", Keys.notification($0)) })
+        var read: [String: (NotificationRecord, [String: String])] = [:]
+        for (id, reply) in zip(valid, replies) { read[id] = (try? Self.record(id, reply)) ?? nil }
+        return ids.map { read[$0] }
+    }
+
     private static func record(_ id: String, _ reply: RedisValue) throws -> (NotificationRecord, [String: String])? {
         let f = reply.hash
         guard !f.isEmpty else { return nil }

@@ -66,7 +66,12 @@ public struct WorkQueue: Sendable {
     /// Acknowledges handled entries.
     public func ack(_ ids: [String]) async throws {
         guard !ids.isEmpty else { return }
-        _ = try await redis.send(RedisCommand("XACK", [stream, group] + ids.map { $0 as any RedisArgument }))
+        _ = try await redis.send(ackCommand(ids))
+    }
+
+    /// ``ack(_:)`` as a command, to go in the round trip of the last write the entries' handling makes.
+    public func ackCommand(_ ids: [String]) -> RedisCommand {
+        RedisCommand("XACK", [stream, group] + ids.map { $0 as any RedisArgument })
     }
 
     /// Takes over entries other consumers left idle longer than `minIdle` (they died or hung).

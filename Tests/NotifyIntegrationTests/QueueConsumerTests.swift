@@ -112,7 +112,43 @@ extension QueueConsumerTests {
 /// Handler calls per entry, from the consumer's task.
 private final class Tally: Sendable {
     let counts = Mutex<[String: Int]>([:])
+    /// The entries of each prepared batch, in read order.
+    let batches = Mutex<[[String]]>([])
 
     /// Whether every one of `names` has its `done:` mark.
     func finished(_ names: [String]) -> Bool { counts.withLock { counts in names.allSatisfy { counts["done:\($0)"] != nil } } }
+}
+
+extension QueueConsumerTests {
+    /// With `filling`, the reader waits until that many slots are free, so a backlog is read in batches that are prepared
+    /// together (one round trip per step for the delivery worker) instead of an entry at a time as each one finishes.
+    @Test func aBacklogIsReadInBatchesOfTheFilling() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let queue = WorkQueue(redis: env.redis, stream: "nm:{test}:filling", group: "g")
+        try await queue.ensureGroup()
+        try await queue.add((0..<12).map { ["n": "\($0)"] })
+        let consumer = QueueConsumer(queue: queue, redis: env.redis, consumer: "w", batchSize: 4, visibilityTimeout: .seconds(3600),
+                                     logger: env.logger)
+        let log = Tally()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try? await consumer.run(slots: WindowSlots(4), filling: 4, prepare: { entries in
+                    log.batches.withLock { $0.append(entries.map { $0.fields["n"] ?? "" }) }
+                    return entries.map { $0.fields["n"] ?? "" }
+                }) { entry, prepared in
+                    // Staggered ends: a reader taking whatever room there is would read one entry at a time.
+                    try? await Task.sleep(for: .milliseconds(30 * (1 + (Int(prepared) ?? 0) % 4)))
+                    log.counts.withLock { $0["done:\(prepared)"] = 1 }
+                    try? await queue.ack([entry.id])
+                }
+            }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while !log.finished((0..<12).map { "\($0)" }) && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+            group.cancelAll()
+        }
+        #expect(log.finished((0..<12).map { "\($0)" }))
+        #expect(log.batches.withLock { $0 } == [["0", "1", "2", "3"], ["4", "5", "6", "7"], ["8", "9", "10", "11"]])
+        #expect(try await queue.pendingCount() == 0)
+    }
 }

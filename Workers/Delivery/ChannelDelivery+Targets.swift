@@ -7,8 +7,12 @@ extension ChannelDelivery {
 
     /// Where this notification goes on this channel: the verified address, or every registered device.
     func resolveTargets(_ n: NotificationRecord, contact: Contact) async throws -> Result<[DeliveryTarget], Unusable> {
+        targets(n, contact: contact, devices: channel == .push ? try await stores.devices.list(n.cpr) : [])
+    }
+
+    /// ``resolveTargets(_:contact:)`` with the resident's devices already read (they matter only for push).
+    func targets(_ n: NotificationRecord, contact: Contact, devices: [Device]) -> Result<[DeliveryTarget], Unusable> {
         if channel == .push {
-            let devices = try await stores.devices.list(n.cpr)
             let targets = devices.compactMap { d in
                 pools.pool(for: d).map { DeliveryTarget(key: "device:\(d.id)", address: d.token ?? d.subscription?.endpoint ?? "", device: d, pool: $0) }
             }

@@ -63,32 +63,47 @@ struct ChannelDelivery: Sendable {
             try await unusable(n, contact: contact, from: .queued, detail: problem.detail, fields: fields)
             return
         }
-        try await send(n, contact: contact, targets: targets, fields: fields)
+        let plan = SendPlan(notification: n, contact: contact, targets: targets, fields: fields)
+        let start = startCommand(plan)
+        let begun = try await stores.notifications.transition(start.command, id: n.id, to: .sending, detail: start.detail, now: start.now)
+        _ = try await transmit(plan, started: begun.move)
     }
 
-    private func send(_ n: NotificationRecord, contact: Contact, targets: [DeliveryTarget], fields: [String: String]) async throws {
-        let alreadyAccepted = targets.filter { fields["sent:\($0.key)"] != nil }
-        let pending = targets.filter { fields["sent:\($0.key)"] == nil }
-        let lease = ["sendingAt": String(Date().timeIntervalSince1970)]
-        let detail = alreadyAccepted.isEmpty ? "sending" : "sending (accepted earlier: \(alreadyAccepted.count) of \(targets.count))"
-        switch try await stores.notifications.move(n.id, to: .sending, detail: detail, countAttempt: !pending.isEmpty, fields: lease) {
+    /// The move to `sending` that starts a send: it takes the lease (`sendingAt`) and counts the attempt.
+    func startCommand(_ plan: SendPlan) -> (command: RedisCommand, detail: String, now: Date) {
+        let now = Date()
+        let accepted = plan.alreadyAccepted.count
+        let detail = accepted == 0 ? "sending" : "sending (accepted earlier: \(accepted) of \(plan.targets.count))"
+        let command = stores.notifications.transitionCommand(plan.notification.id, to: .sending, detail: detail, countAttempt: !plan.pending.isEmpty,
+                                                             fields: ["sendingAt": String(now.timeIntervalSince1970)], now: now)
+        return (command, detail, now)
+    }
+
+    /// Sends a notification whose move to `sending` gave `started`, and records the outcome. `ack` (the queue entry's)
+    /// goes in the last round trip of the common path; returns whether it went.
+    func transmit(_ plan: SendPlan, started: NotificationStore.Move, ack: RedisCommand? = nil) async throws -> Bool {
+        let (n, contact, fields) = (plan.notification, plan.contact, plan.fields)
+        switch started {
         case .moved: break
         // Another entry for it won the race to send: this one stays pending, in case that send is cut off.
         case .refused(current: .sending): throw LeaseHeld(notificationId: n.id)
-        default: return
+        default: return false
         }
+        let alreadyAccepted = plan.alreadyAccepted
+        let pending = plan.pending
         // The common case, one target and nothing accepted before: the move to `sent` rides with the acceptance's writes.
         if pending.count == 1, alreadyAccepted.isEmpty, let target = pending.first {
             switch try await attempt(n, target: target, first: true, finishing: true) {
             case .success(let a):
-                try await settleSent(n, a.sent, early: a.early)
+                let acked = try await settleSent(n, a.sent, early: a.early, ack: ack)
                 if a.early != nil { try await stores.messageIndex.clearEarlyReceipt(provider: a.provider, messageId: a.messageId) }
                 logger.info("\(channel.rawValue) sent", metadata: ["notification": "\(n.id)", "provider": "\(a.provider)"])
+                return acked
             case .failure(let e):
                 try await prune(n, [(target, e)])
                 try await failed(n, contact: contact, failures: [e], fields: fields)
+                return false
             }
-            return
         }
         var accepted: [(target: DeliveryTarget, provider: String, messageId: String, receipts: Bool)] = alreadyAccepted.compactMap { t in
             let parts = (fields["sent:\(t.key)"] ?? "").split(separator: " ", maxSplits: 1).map(String.init)
@@ -116,79 +131,24 @@ struct ChannelDelivery: Sendable {
             if first.receipts && acceptedEarlier { try await stores.receipts.watch(n.id, until: receiptDeadline) }
             let t = try await stores.notifications.transition(n.id, to: .sent, detail: "accepted by \(first.provider) (\(first.messageId))\(extra)",
                                                               fields: ["provider": first.provider, "providerMessageId": first.messageId])
-            try await settleSent(n, t, early: nil)
+            let acked = try await settleSent(n, t, early: nil, ack: ack)
             logger.info("\(channel.rawValue) sent", metadata: ["notification": "\(n.id)", "provider": "\(first.provider)"])
-            return
+            return acked
         }
         try await failed(n, contact: contact, failures: failures.map(\.error), fields: fields)
+        return false
     }
 
-    /// After the move to `sent`: its count, then a receipt that came while the send was being recorded.
-    private func settleSent(_ n: NotificationRecord, _ t: NotificationStore.Transition?, early: String?) async throws {
-        guard let t, case .moved(let previous) = t.move else { return }
-        try await stores.events.countMove(n.id, eventId: n.eventId, from: previous, to: .sent)
+    /// After the move to `sent`: its count (with `ack` after it), then a receipt that came while the send was being
+    /// recorded. Returns whether `ack` went.
+    private func settleSent(_ n: NotificationRecord, _ t: NotificationStore.Transition?, early: String?, ack: RedisCommand?) async throws -> Bool {
+        guard let t, case .moved(let previous) = t.move else { return false }
+        try await stores.events.countMove(n.id, eventId: n.eventId, from: previous, to: .sent, then: ack.map { [$0] } ?? [])
         if let held = t.pendingReceipt ?? early { try await stores.outcomes.applyHeld(n.id, receipt: held) }
+        return ack != nil
     }
 
-    private var receiptDeadline: Date { Date().addingTimeInterval(ProviderHealth.seconds(settings.receiptTimeout)) }
-
-    /// What one accepted provider call left: the provider's message id, the move to `sent` when it was `finishing`,
-    /// and a receipt that came before the message id was recorded.
-    struct Accepted {
-        let provider: String
-        let messageId: String
-        let sent: NotificationStore.Transition?
-        let early: String?
-    }
-
-    /// One provider call for one target: rate limit, the call, then the record of acceptance in one round trip (with the
-    /// receipt watch when it is the notification's `first` acceptance and its provider posts receipts, and the move to
-    /// `sent` when `finishing`, the notification's last target).
-    private func attempt(_ n: NotificationRecord, target: DeliveryTarget, first: Bool, finishing: Bool) async throws -> Result<Accepted, ProviderError> {
-        let member = target.pool.pick()
-        if let rate = member.ratePerSecond {
-            while let wait = try await stores.limiter.take("provider:\(member.name)", rate: rate, burst: max(1, rate)) {
-                try await Task.sleep(for: wait)
-            }
-        }
-        let message = outbound(n, target: target)
-        let started = ContinuousClock.now
-        let timer = Timer(label: "notifyme_provider_request_duration", dimensions: [("channel", channel.rawValue), ("provider", member.name)],
-                          preferredDisplayUnit: .seconds)
-        let acceptance: ProviderAcceptance
-        do {
-            acceptance = try await member.adapter.send(message)
-        } catch {
-            let e = ProviderError.from(error, provider: member.name)
-            timer.record(duration: ContinuousClock.now - started)
-            Counter(label: "notifyme_provider_errors_total", dimensions: [("channel", channel.rawValue), ("provider", member.name),
-                                                                         ("kind", "\(e.kind)")]).increment()
-            target.pool.record(member.name, success: !e.countsAgainstProvider)
-            logger.info("\(channel.rawValue) send failed", metadata: ["notification": "\(n.id)", "provider": "\(member.name)", "error": "\(e)"])
-            return .failure(e)
-        }
-        timer.record(duration: ContinuousClock.now - started)
-        target.pool.record(member.name, success: true)
-        // The sent mark first: it is what stops a second send, so the receipt index and watch may only exist beside it
-        // (the pipeline keeps the order; on a cluster, where they are on other nodes, it waits for the mark). A Redis
-        // error here is not the provider's: it leaves the entry pending, and the one who takes it over finds the mark.
-        var writes = [NotificationStore.markAcceptedCommand(n.id, target: target.key, provider: member.name, messageId: acceptance.messageId),
-                      stores.messageIndex.recordCommand(provider: member.name, messageId: acceptance.messageId, notificationId: n.id)]
-        if first && target.pool.postsReceipts(member.name) { writes.append(ReceiptWatch.watchCommand(n.id, until: receiptDeadline)) }
-        let marks = writes.count
-        let now = Date()
-        let detail = "accepted by \(member.name) (\(acceptance.messageId))"
-        let fields = ["provider": member.name, "providerMessageId": acceptance.messageId]
-        if finishing { writes.append(stores.notifications.transitionCommand(n.id, to: .sent, detail: detail, fields: fields, now: now)) }
-        let replies = try await stores.redis.orderedPipeline(writes)
-        for reply in replies[..<marks] {
-            if case .error(let message) = reply { throw RedisError.reply(message) }
-        }
-        let sent = finishing
-            ? try await stores.notifications.interpret(replies[marks], command: writes[marks], id: n.id, to: .sent, detail: detail, now: now)
-            : nil
-        return .success(Accepted(provider: member.name, messageId: acceptance.messageId, sent: sent, early: replies[1].string))
-    }
+    var receiptDeadline: Date { Date().addingTimeInterval(ProviderHealth.seconds(settings.receiptTimeout)) }
 
     /// Removes push devices the provider says are gone, so no later notification tries them.
     private func prune(_ n: NotificationRecord, _ failures: [(target: DeliveryTarget, error: ProviderError)]) async throws {

@@ -21,8 +21,7 @@ extension ChannelWorker {
                         reader.queue = queues.queue(delivery.channel, partition: partition)
                         reader.released = { release.isReleased }
                         reader.reportsStop = false
-                        let queue = reader.queue
-                        group.addTask { try await reader.run(slots: slots) { await handle($0, from: queue) } }
+                        group.addTask { [reader] in try await consume(reader, slots: slots) }
                     }
                     for (partition, release) in running where !mine.contains(partition) {
                         release.release()

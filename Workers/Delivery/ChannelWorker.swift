@@ -35,19 +35,32 @@ public struct ChannelWorker: Service {
     public func run() async throws {
         let slots = WindowSlots(concurrency)
         guard queues.partitions > 1 else {
-            let queue = consumer.queue
-            try await consumer.run(slots: slots) { await handle($0, from: queue) }
+            try await consume(consumer, slots: slots)
             return
         }
         try await runPartitioned(slots)
     }
 
-    /// Delivers one entry's notification and acknowledges it. One entry's failure must not touch its neighbours'
-    /// sends; unacked, it is retried after the lease.
-    func handle(_ entry: WorkQueue.Entry, from queue: WorkQueue) async {
+    /// Reads `reader`'s queue in batches of at least a quarter of the window while a backlog lasts: each batch's
+    /// notifications are read and started together, then each is sent on its own.
+    func consume(_ reader: QueueConsumer, slots: WindowSlots) async throws {
+        let queue = reader.queue
+        try await reader.run(slots: slots, filling: max(1, concurrency / 4),
+                             prepare: { [delivery] entries in await delivery.start(entries.map { $0.fields["notification"] ?? "" }) },
+                             { entry, prepared in await handle(entry, prepared, from: queue) })
+    }
+
+    /// Delivers one entry's notification and acknowledges it (in the last round trip of its send, on the common path).
+    /// One entry's failure must not touch its neighbours' sends; unacked, it is retried after the lease.
+    func handle(_ entry: WorkQueue.Entry, _ prepared: ChannelDelivery.Prepared, from queue: WorkQueue) async {
         do {
-            if let id = entry.fields["notification"] { try await delivery.deliver(id) }
-            try await queue.ack([entry.id])
+            switch prepared {
+            case .started(let plan, let move):
+                if try await !delivery.transmit(plan, started: move, ack: queue.ackCommand([entry.id])) { try await queue.ack([entry.id]) }
+            case .individually:
+                if let id = entry.fields["notification"] { try await delivery.deliver(id) }
+                try await queue.ack([entry.id])
+            }
         } catch let held as LeaseHeld {
             delivery.logger.debug("notification is being sent under a lease; the entry waits for the reclaim", metadata: [
                 "channel": "\(delivery.channel.rawValue)", "notification": "\(held.notificationId)",

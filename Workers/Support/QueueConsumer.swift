@@ -34,13 +34,29 @@ struct QueueConsumer: Sendable {
 
     /// As `run(window:)`, with a window shared with other consumers (one per partition of a channel).
     func run(slots: WindowSlots, _ handle: @escaping @Sendable (WorkQueue.Entry) async -> Void) async throws {
+        try await run(slots: slots, filling: 1, prepare: { $0.map { _ in () } }, { entry, _ in await handle(entry) })
+    }
+
+    /// As `run(slots:_:)`, with each read's entries first prepared together (`prepare`: one round trip per step for all of
+    /// them), then each handled on its own with what its preparation gave. The reader waits for `filling` free slots, so
+    /// that a read is a batch while a backlog lasts.
+    func run<Prepared: Sendable>(slots: WindowSlots, filling: Int, prepare: @escaping @Sendable ([WorkQueue.Entry]) async -> [Prepared],
+                                 _ handle: @escaping @Sendable (WorkQueue.Entry, Prepared) async -> Void) async throws {
         let stream = queue.stream
         try await withThrowingDiscardingTaskGroup { group in
-            try await read(room: { await slots.room(max: batchSize) }, dispatch: { entries in
-                for entry in await slots.admit(entries, stream: stream) {
-                    group.addTask {
-                        await handle(entry)
-                        await slots.release(entry.id, stream: stream)
+            try await read(room: { await slots.room(max: batchSize, atLeast: filling) }, dispatch: { entries in
+                let admitted = await slots.admit(entries, stream: stream)
+                guard !admitted.isEmpty else { return }
+                group.addTask {
+                    let prepared = await prepare(admitted)
+                    await withDiscardingTaskGroup { each in
+                        for (i, entry) in admitted.enumerated() {
+                            each.addTask {
+                                // One `prepare` did not answer for stays pending, for the reclaim.
+                                if i < prepared.count { await handle(entry, prepared[i]) }
+                                await slots.release(entry.id, stream: stream)
+                            }
+                        }
                     }
                 }
             })

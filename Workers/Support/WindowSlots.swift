@@ -5,15 +5,21 @@ import NotifyStore
 /// handled twice at once.
 actor WindowSlots {
     private var free: Int
+    private let window: Int
     private var inFlight: Set<String> = []
     /// Readers waiting for room: one per partition when the window is shared.
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    init(_ window: Int) { free = max(1, window) }
+    init(_ window: Int) {
+        self.window = max(1, window)
+        free = self.window
+    }
 
-    /// Waits until at least one slot is free; returns how many are, at most `max`.
-    func room(max limit: Int) async -> Int {
-        while free <= 0 { await withCheckedContinuation { waiters.append($0) } }
+    /// Waits until at least `least` slots (one, at most the window) are free; returns how many are, at most `max`.
+    /// Waiting for several lets a reader take a batch worth reading together instead of one entry at a time.
+    func room(max limit: Int, atLeast least: Int = 1) async -> Int {
+        let least = Swift.min(Swift.max(1, least), window)
+        while free < least { await withCheckedContinuation { waiters.append($0) } }
         return min(free, limit)
     }
 
