@@ -18,28 +18,33 @@ enum NotificationScripts {
     return {1, s, '', s}
     """)
 
-    /// Moves the status if the current one is in the allowed list.
+    /// Moves the status if the current one is in the allowed list: one read, one write and the timeline line (it runs
+    /// three times for every notification sent, so every call inside counts).
     /// KEYS: record, timeline. ARGV: new status, allowed current statuses (comma list), timeline entry,
     /// attempts increment, then field/value pairs. A move the event's counts must follow (sending counts as queued) is
     /// appended to the field `uncounted` as `from>to`, until ``settleCount`` removes it once counted.
     /// Returns {moved 1/0/-1 missing, previous status}, and when moved also the callback flag, event id, reference and
     /// entity (for the entity's status callback), the channel, and a receipt held while the notification was being sent.
     static let transition = RedisScript("""
-    local cur = redis.call('HGET', KEYS[1], 'status')
+    local f = redis.call('HMGET', KEYS[1], 'status', 'uncounted', 'attempts', 'cb', 'eventId', 'reference', 'entity', 'channel', 'pendingReceipt')
+    local cur = f[1]
     if not cur then return {-1, ''} end
     if not string.find(',' .. ARGV[2] .. ',', ',' .. cur .. ',', 1, true) then return {0, cur} end
-    redis.call('HSET', KEYS[1], 'status', ARGV[1])
-    if #ARGV > 4 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
-    if ARGV[4] ~= '0' then redis.call('HINCRBY', KEYS[1], 'attempts', tonumber(ARGV[4])) end
+    local set = {'status', ARGV[1]}
+    for i = 5, #ARGV do set[#set + 1] = ARGV[i] end
+    if ARGV[4] ~= '0' then
+      set[#set + 1] = 'attempts'
+      set[#set + 1] = tostring((tonumber(f[3]) or 0) + tonumber(ARGV[4]))
+    end
     local nf = cur == 'sending' and 'queued' or cur
     local nt = ARGV[1] == 'sending' and 'queued' or ARGV[1]
     if nf ~= nt then
-      local u = redis.call('HGET', KEYS[1], 'uncounted')
-      redis.call('HSET', KEYS[1], 'uncounted', (u and u ~= '' and (u .. ',') or '') .. nf .. '>' .. nt)
+      set[#set + 1] = 'uncounted'
+      set[#set + 1] = (f[2] and f[2] ~= '' and (f[2] .. ',') or '') .. nf .. '>' .. nt
     end
+    redis.call('HSET', KEYS[1], unpack(set))
     redis.call('RPUSH', KEYS[2], ARGV[3])
-    local cb = redis.call('HMGET', KEYS[1], 'cb', 'eventId', 'reference', 'entity', 'channel', 'pendingReceipt')
-    return {1, cur, cb[1] or '', cb[2] or '', cb[3] or '', cb[4] or '', cb[5] or '', cb[6] or ''}
+    return {1, cur, f[4] or '', f[5] or '', f[6] or '', f[7] or '', f[8] or '', f[9] or ''}
     """)
 
     /// Sets fields of a record that still exists (never creates a record without its expiry).

@@ -28,13 +28,19 @@ extension NotificationStore {
     /// ``interpret(_:id:to:detail:now:)`` (a NOSCRIPT reply there runs it again as EVAL).
     public func transitionCommand(_ id: String, to status: NotificationStatus, detail: String, countAttempt: Bool = false,
                                   fields: [String: String] = [:], now: Date = Date()) -> RedisCommand {
-        let allowed = NotificationStatus.allCases.filter { $0.canMove(to: status) }.map(\.rawValue).joined(separator: ",")
+        let allowed = Self.allowedBefore[status] ?? ""
         var args: [any RedisArgument] = [NotificationScripts.transition.sha1, 2, Keys.notification(id), Keys.timeline(id),
                                          status.rawValue, allowed, Self.entry(TimelineEntry(at: now, status: status, detail: detail)),
                                          countAttempt ? 1 : 0]
         for (k, v) in fields.sorted(by: { $0.key < $1.key }) { args += [k, v] }
         return RedisCommand("EVALSHA", args)
     }
+
+    /// For each status, the statuses a notification may move to it from, as the script's comma list (worked out once:
+    /// every send makes several moves).
+    static let allowedBefore: [NotificationStatus: String] = Dictionary(uniqueKeysWithValues: NotificationStatus.allCases.map { status in
+        (status, NotificationStatus.allCases.filter { $0.canMove(to: status) }.map(\.rawValue).joined(separator: ","))
+    })
 
     /// What a transition's reply says; a moved notification whose entity asked for status callbacks gets one queued.
     /// `command` is rerun as EVAL if the reply is NOSCRIPT.

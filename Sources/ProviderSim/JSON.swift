@@ -36,14 +36,14 @@ enum JSON: Sendable, Equatable {
 
     /// Parses `bytes`; nil when they are not JSON.
     static func parse(_ bytes: some Collection<UInt8>) -> JSON? {
-        try? JSONDecoder().decode(JSON.self, from: Data(bytes))
+        JSONParser.parse(Array(bytes))
     }
 
     /// Compact encoding with sorted keys, so bodies are stable.
     var bytes: [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { [UInt8]($0) } ?? Array("null".utf8)
+        var out: [UInt8] = []
+        write(to: &out)
+        return out
     }
 }
 

@@ -46,11 +46,13 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Scenarios to run, comma separated: latency, delivery, fanout, steady (not run unless named).")
     var only = "latency,delivery,fanout"
     @Option(help: "Sends in flight per channel in the NotifyMe process.")
-    var concurrency = 64
+    var concurrency = 128
     @Option(name: .customLong("fanout-workers"), help: "Fan-out workers in the NotifyMe process.")
     var fanoutWorkers = 2
-    @Option(name: .customLong("redis-pool"), help: "Redis connections (redis.poolSize) in the NotifyMe process.")
-    var redisPool = 16
+    @Option(name: .customLong("redis-pool"), help: """
+        Redis connections (redis.poolSize) in the NotifyMe process; default one per core: with Redis on the same cores,         fewer connections carry more commands per round trip and switch threads less.
+        """)
+    var redisPool: Int?
     @Option(help: "Use this Redis (redis://host:port, redis+cluster://host:port,host:port or unix:///path) instead of starting one: an empty one, since synthetic residents, topics and events are written to it and counted.")
     var redis: String?
     @Option(help: "Streams per channel queue (workers.partitions) in the NotifyMe process; on a cluster, several spread the queues over the nodes.")
@@ -72,7 +74,7 @@ struct Bench: AsyncParsableCommand {
         guard (1...BenchCohort.maxSize).contains(residents), (1...BenchCohort.maxSize).contains(topicSize) else {
             throw ValidationError("--residents and --topic-size must be between 1 and \(BenchCohort.maxSize)")
         }
-        guard rate > 0, seconds > 0, concurrency > 0, fanoutWorkers > 0, (1...256).contains(partitions), (1...256).contains(redisPool) else {
+        guard rate > 0, seconds > 0, concurrency > 0, fanoutWorkers > 0, (1...256).contains(partitions), (1...256).contains(redisPool ?? 2) else {
             throw ValidationError("--rate, --seconds, --concurrency and --fanout-workers must be positive, --partitions and --redis-pool 1 to 256")
         }
     }
@@ -102,7 +104,8 @@ struct Bench: AsyncParsableCommand {
         let transport = CurlTransport(logger: logger)
         defer { transport.shutdown() }
         let http = BenchHTTP(transport: transport)
-        let workers = BenchWorkers(fanout: fanoutWorkers, concurrency: concurrency, redisPool: redisPool, partitions: partitions)
+        let workers = BenchWorkers(fanout: fanoutWorkers, concurrency: concurrency,
+                                   redisPool: redisPool ?? max(2, ProcessInfo.processInfo.activeProcessorCount), partitions: partitions)
         var summary = BenchSummary()
         let simulator = SimulatorConfiguration(credentialsDirectory: "\(directory)/simulator")
         try await ProviderSimulator.withRunning(simulator, logger: logger) { sim in
