@@ -8,9 +8,12 @@ extension Bench {
     static let settled: [NotificationStatus] = [.sent, .delivered, .failed, .expired, .suppressed]
 
     /// Publishes one alert to `topic` through the API and waits until all `expected` notifications are settled.
-    static func deliver(label: String, topic: String, expected: Int, http: BenchHTTP, stack: BenchStack, key: String,
+    static func deliver(label: String, topic: String, expected: Int, http: BenchHTTP, stack: BenchStack, service: BenchService, key: String,
                         report: BenchReport) async throws -> BenchSummary.Delivery {
         let before = try await RedisInfo.read(stack.redis)
+        var pids = ["service": service.pid, "simulator": getpid()]
+        if let redis = stack.redisPid { pids["redis"] = redis }
+        let cpuBefore = ProcessCPU.read(pids)
         let started = ContinuousClock.now
         let body = #"{"type":"emergency.alert","topic":"\#(topic)","data":{"area":"Bench","message":"Benchmark alert \#(label)"}}"#
         let response = try await http.post("\(stack.apiBase)/v1/events", token: key, idempotencyKey: "bench-\(label)-\(Date().timeIntervalSince1970)",
@@ -20,11 +23,18 @@ extension Bench {
         }
         try await waitSettled(id, expected: expected, redis: stack.redis, note: "\(label) notifications", timeout: .seconds(max(120, expected / 200)))
         let seconds = (ContinuousClock.now - started).seconds
+        let cpu = ProcessCPU.read(pids).since(cpuBefore)
         let after = try await RedisInfo.read(stack.redis)
+        let perNotification = cpu.seconds.mapValues { $0 * 1e6 / Double(max(1, expected)) }
         let figures = BenchSummary.Delivery(channel: label, notifications: expected, seconds: seconds, perSecond: Double(expected) / seconds,
-                                            redisCommandsPerNotification: Double(after.commandsProcessed - before.commandsProcessed) / Double(max(1, expected)))
+                                            redisCommandsPerNotification: Double(after.commandsProcessed - before.commandsProcessed) / Double(max(1, expected)),
+                                            cpuMicrosecondsPerNotification: perNotification, coresBusy: cpu.machineBusy / seconds)
         report.line("end to end, \(label): \(BenchReport.number(Double(expected))) notifications in \(BenchReport.number(seconds, 2)) s = "
             + "\(BenchReport.number(figures.perSecond)) per second, \(BenchReport.number(figures.redisCommandsPerNotification, 1)) Redis commands each")
+        // Where the time went: every process shares these cores, so a notification's cost is the sum.
+        let parts = ["service", "simulator", "redis"].compactMap { name in perNotification[name].map { "\(name) \(BenchReport.number($0)) µs" } }
+        report.line("  CPU per notification: \(parts.joined(separator: ", ")) (simulator: this process, with its receipts); "
+            + "\(BenchReport.number(figures.coresBusy, 2)) of \(ProcessInfo.processInfo.activeProcessorCount) cores busy")
         return figures
     }
 

@@ -40,10 +40,10 @@ extension Bench {
                 if scenarios.contains("delivery") {
                     for cohort in [BenchCohort.sms, .email, .push] {
                         summary.delivery.append(try await Self.deliver(label: cohort.rawValue, topic: cohort.topic, expected: residents, http: http,
-                                                                       stack: stack, key: key, report: report))
+                                                                       stack: stack, service: service, key: key, report: report))
                     }
                     summary.delivery.append(try await Self.deliver(label: "mixed", topic: BenchCohort.mixedTopic, expected: 3 * residents, http: http,
-                                                                   stack: stack, key: key, report: report))
+                                                                   stack: stack, service: service, key: key, report: report))
                 }
                 if scenarios.contains("steady") {
                     summary.steady = try await Self.steady(http: http, stack: stack, service: service, key: key, residents: residents,

@@ -41,6 +41,11 @@ struct BenchSummary: Codable, Sendable {
         var seconds: Double
         var perSecond: Double
         var redisCommandsPerNotification: Double
+        /// CPU time per notification of `service` (NotifyMe), `simulator` (the bench process with the provider simulator)
+        /// and `redis` (with its AOF rewrites), which all share the machine.
+        var cpuMicrosecondsPerNotification: [String: Double] = [:]
+        /// Cores busy on average over the run, whatever ran on them.
+        var coresBusy: Double = 0
     }
 
     /// Fan-out of one topic event with only fan-out workers running, so every notification stays queued.

@@ -50,4 +50,16 @@ struct JSONTextTests {
             #expect(entry.jsonText == String(decoding: try Self.encoder.encode(entry), as: UTF8.self))
         }
     }
+
+    @Test func jsonValuesAreTheEncodersBytes() throws {
+        let value = JSONValue.object([
+            "message": .object([
+                "token": .string("tok/en"), "notification": .object(["title": .string("تنبيه"), "body": .string("line\n\"quoted\" 🚨")]),
+                "data": .object(["notificationId": .string("ntf_1"), "n": .number(3), "half": .number(0.5), "big": .number(1e20),
+                                 "neg": .number(-2), "ok": .bool(true), "none": .null, "list": .array([.number(1), .string("a"), .array([])])]),
+            ]),
+        ])
+        #expect(value.jsonBytes == Array(try Self.encoder.encode(value)))
+        #expect(try JSONDecoder().decode(JSONValue.self, from: Data(value.jsonBytes)) == value)
+    }
 }

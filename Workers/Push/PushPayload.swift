@@ -4,11 +4,7 @@ import NotifyCore
 /// JSON payloads for push providers, kept within each provider's size limit.
 enum PushPayload {
     /// Compact JSON with sorted keys: deterministic, so every resend carries the same bytes.
-    static func encode(_ value: JSONValue) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return [UInt8](try encoder.encode(value))
-    }
+    static func encode(_ value: JSONValue) throws -> [UInt8] { value.jsonBytes }
 
     /// `body`, or the longest prefix of it (ending in "…") for which `size` stays within `limit` bytes;
     /// nil when even an empty body is too big. A long text is better delivered shortened than not at all.
