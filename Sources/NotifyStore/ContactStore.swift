@@ -57,6 +57,18 @@ public struct ContactStore: Sendable {
         return try zip(cprs, replies).map { try decode(cpr: $0, $1.hash) }
     }
 
+    /// Many residents' contacts with only what a send on `channel` reads (its address, language, verified channels, quiet
+    /// hours): one decryption per contact instead of three. Not for choosing another channel.
+    public func load(_ cprs: [CPR], for channel: Channel) async throws -> [Contact?] {
+        let replies = try await redis.pipeline(cprs.map { RedisCommand("HGETALL", Keys.contact($0)) })
+        let field: String? = switch channel {
+        case .sms: "phone"
+        case .email: "email"
+        default: nil
+        }
+        return try zip(cprs, replies).map { try decode(cpr: $0, $1.hash, opening: field.map { [$0] } ?? []) }
+    }
+
     /// Many residents' contacts for fan-out, telling an erased resident from one never registered.
     public func lookup(_ cprs: [CPR]) async throws -> [ContactLookup] {
         let replies = try await redis.pipeline(cprs.map { RedisCommand("HGETALL", Keys.contact($0)) })
@@ -67,11 +79,12 @@ public struct ContactStore: Sendable {
         }
     }
 
-    func decode(cpr: CPR, _ f: [String: String]) throws -> Contact? {
+    /// The contact in `f`, with only the sealed fields in `opening` decrypted (all of them by default).
+    func decode(cpr: CPR, _ f: [String: String], opening: Set<String> = ["name", "phone", "email"]) throws -> Contact? {
         guard !f.isEmpty, let language = f["language"].flatMap(Language.init(rawValue:)) else { return nil }
         let verified = Set((f["verified"] ?? "").split(separator: ",").compactMap { Channel(rawValue: String($0)) })
         func open(_ field: String) throws -> String? {
-            guard let sealed = f[field] else { return nil }
+            guard opening.contains(field), let sealed = f[field] else { return nil }
             do { return try cipher.open(sealed) } catch {
                 throw StoreError.corrupt(Keys.contact(cpr), "\(field) cannot be decrypted with the configured key")
             }

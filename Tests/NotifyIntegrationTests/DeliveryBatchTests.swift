@@ -65,4 +65,23 @@ struct DeliveryBatchTests {
         #expect(try await kit.status(inFlight.id) == .sending)
         #expect(try await kit.status(erased.id) == .queued)
     }
+
+    /// A batch reads only the address of its own channel: a send that fails for good still falls back on the others.
+    @Test func aBatchSendThatFailsForGoodStillFallsBackToTheNextChannel() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        let sms = ScriptedAdapter("gw", [.failure(.permanent("gw: invalid phone number"))])
+        let delivery = kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)])))
+        guard case .started(let plan, let move) = try #require(await delivery.start([n.id]).first) else {
+            Issue.record("not started")
+            return
+        }
+        #expect(plan.contact.email == nil && plan.contact.phone?.e164 == "+97336001234")
+        #expect(try await !delivery.transmit(plan, started: move))
+        let moved = try #require(try await kit.notifications.load(n.id))
+        #expect(moved.notification.status == .queued && moved.notification.channel == .email)
+        #expect(moved.timeline.last?.detail.contains("falling back to email") == true)
+    }
 }

@@ -24,7 +24,7 @@ extension ChannelDelivery {
             }
             guard !candidates.isEmpty else { return prepared }
             let cprs = candidates.map(\.n.cpr)
-            let contacts = try await stores.contacts.load(cprs)
+            let contacts = try await stores.contacts.load(cprs, for: channel)
             let devices = channel == .push ? try await stores.devices.list(cprs) : Array(repeating: [], count: cprs.count)
             var plans: [(index: Int, plan: SendPlan)] = []
             for (k, c) in candidates.enumerated() {

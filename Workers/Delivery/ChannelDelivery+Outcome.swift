@@ -60,6 +60,8 @@ extension ChannelDelivery {
         guard let definition = catalogue.events[n.eventType], definition.fallback || anyEvent,
               n.eventType != EventCatalogue.verificationCodeType,
               let event = try await stores.events.load(n.eventId)?.event else { return false }
+        // Read whole: a batch's send read only its own channel's address.
+        let contact = try await stores.contacts.load(n.cpr) ?? contact
         var tried = Set((fields["tried"] ?? "").split(separator: ",").compactMap { Channel(rawValue: String($0)) })
         tried.insert(channel)
         let hasDevices = try await stores.devices.hasDevices([n.cpr])[0]
