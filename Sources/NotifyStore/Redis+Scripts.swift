@@ -21,14 +21,4 @@ extension RedisClient {
         }
         return replies
     }
-
-    /// Sends an EVALSHA of `script` built elsewhere (to pipeline it too), as EVAL if the server does not have the script.
-    func evalsha(_ command: RedisCommand, script: RedisScript) async throws -> RedisValue {
-        do { return try await send(command) } catch let error as RedisError where error.isNoScript {
-            var again = command
-            again.arguments[0] = Array("EVAL".utf8)
-            again.arguments[1] = Array(script.source.utf8)
-            return try await send(again)
-        }
-    }
 }

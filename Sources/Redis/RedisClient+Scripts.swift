@@ -7,12 +7,16 @@ extension RedisClient {
         command.arguments.append(Array(String(keys.count).utf8))
         for key in keys { command.arguments.append(Array(key.utf8)) }
         for arg in args { command.arguments.append(arg.redisBytes) }
-        do {
-            return try await send(command)
-        } catch let error as RedisError where error.isNoScript {
-            command.arguments[0] = Array("EVAL".utf8)
-            command.arguments[1] = Array(script.source.utf8)
-            return try await send(command)
+        return try await evalsha(command, script: script)
+    }
+
+    /// Sends an EVALSHA of `script` built elsewhere (to pipeline it too), as EVAL if the server does not have the script.
+    public func evalsha(_ command: RedisCommand, script: RedisScript) async throws -> RedisValue {
+        do { return try await send(command) } catch let error as RedisError where error.isNoScript {
+            var again = command
+            again.arguments[0] = Array("EVAL".utf8)
+            again.arguments[1] = Array(script.source.utf8)
+            return try await send(again)
         }
     }
 }
