@@ -8,16 +8,27 @@ struct ProviderReceipt: Sendable {
     let outcome: NotificationStatus?
     let detail: String
 
-    /// The generic gateway's JSON: `{id, status: delivered|failed, error?}`.
-    static func gateway(_ body: [UInt8]) -> ProviderReceipt? {
-        guard let json = try? JSONDecoder().decode([String: JSONValue].self, from: Data(body)),
-              case .string(let id)? = json["id"], case .string(let status)? = json["status"] else { return nil }
-        let error: String? = if case .string(let e)? = json["error"] { e } else { nil }
-        switch status {
-        case "delivered": return ProviderReceipt(messageId: id, outcome: .delivered, detail: "delivered (gateway receipt)")
+    /// Most receipts one gateway body may carry.
+    static let gatewayBatchLimit = 1000
+
+    /// The generic gateway's JSON: one receipt `{id, status: delivered|failed, error?}`, or several as
+    /// `{receipts: [...]}` (a busy gateway reports in batches). Nil when the body, or any receipt in it, is unreadable.
+    static func gateway(_ body: [UInt8]) -> [ProviderReceipt]? {
+        guard let decoded = try? JSONDecoder().decode(GatewayBody.self, from: Data(body)) else { return nil }
+        switch decoded {
+        case .single(let item): return [gateway(item)]
+        case .batch(let items):
+            guard !items.isEmpty, items.count <= gatewayBatchLimit else { return nil }
+            return items.map(gateway)
+        }
+    }
+
+    private static func gateway(_ item: GatewayBody.Item) -> ProviderReceipt {
+        switch item.status {
+        case "delivered": return ProviderReceipt(messageId: item.id, outcome: .delivered, detail: "delivered (gateway receipt)")
         case "failed", "undelivered", "rejected", "expired":
-            return ProviderReceipt(messageId: id, outcome: .failed, detail: "not delivered: \(error ?? status) (gateway receipt)")
-        default: return ProviderReceipt(messageId: id, outcome: nil, detail: status)
+            return ProviderReceipt(messageId: item.id, outcome: .failed, detail: "not delivered: \(item.error ?? item.status) (gateway receipt)")
+        default: return ProviderReceipt(messageId: item.id, outcome: nil, detail: item.status)
         }
     }
 

@@ -28,33 +28,42 @@ struct ReceiptsController {
         } catch {
             throw NotifyError.tooLarge("body", "must be at most 64 KiB")
         }
-        // A replay already seen, or an intermediate status such as "sent": accepted, nothing to record.
-        guard let (receipt, seenKey) = try await verified(provider, request: request, body: bytes), let outcome = receipt.outcome else {
-            return Response(status: .noContent)
-        }
+        // A replay already seen: accepted, nothing to record.
+        guard let (receipts, seenKey) = try await verified(provider, request: request, body: bytes) else { return Response(status: .noContent) }
+        // Intermediate statuses such as "sent" move nothing.
+        let final = receipts.compactMap { r in r.outcome.map { (receipt: r, outcome: $0) } }
+        guard !final.isEmpty else { return Response(status: .noContent) }
         do {
-            let kept = "\(outcome.rawValue) \(receipt.detail)"
-            guard let id = try await index.notification(provider: name, messageId: receipt.messageId, orKeep: kept) else {
-                // Before the worker recorded the message id (or for one never recorded): kept for that worker, or lapses.
-                context.logger.info("receipt for a message not recorded yet; kept", metadata: [
-                    "provider": "\(name)", "messageId": "\(receipt.messageId.prefix(64))",
-                ])
-                return Response(status: .noContent)
+            let ids = try await index.notifications(provider: name, final.map { ($0.receipt.messageId, "\($0.outcome.rawValue) \($0.receipt.detail)") })
+            var reports: [DeliveryOutcomes.Report] = []
+            for ((receipt, outcome), id) in zip(final, ids) {
+                guard let id else {
+                    // Before the worker recorded the message id (or for one never recorded): kept for that worker, or lapses.
+                    context.logger.info("receipt for a message not recorded yet; kept", metadata: [
+                        "provider": "\(name)", "messageId": "\(receipt.messageId.prefix(64))",
+                    ])
+                    continue
+                }
+                reports.append(DeliveryOutcomes.Report(id, outcome, detail: receipt.detail))
             }
-            let result = try await outcomes.record(id, outcome, detail: receipt.detail)
-            context.logger.info("receipt", metadata: ["provider": "\(name)", "notification": "\(id)", "status": "\(outcome.rawValue)",
-                                                      "result": "\(result)"])
+            let results = try await outcomes.record(reports)
+            for (report, result) in zip(reports, results) {
+                context.logger.debug("receipt", metadata: ["provider": "\(name)", "notification": "\(report.id)", "status": "\(report.status.rawValue)",
+                                                           "result": "\(result)"])
+            }
+            context.logger.info("receipts", metadata: ["provider": "\(name)", "received": "\(receipts.count)", "recorded": "\(reports.count)",
+                                                       "applied": "\(results.count { if case .applied = $0 { true } else { false } })"])
         } catch {
-            // Not recorded: the provider's retry of this very receipt must not pass for a replay.
+            // Not recorded: the provider's retry of this very body must not pass for a replay.
             if let seenKey { _ = try? await redis.send("DEL", seenKey) }
             throw error
         }
         return Response(status: .noContent)
     }
 
-    /// The receipt if its signature verifies, with the key that marks it seen (nil for a replay already seen);
+    /// The receipts if the signature verifies, with the key that marks the body seen (nil for a replay already seen);
     /// 401 otherwise, 422 when unreadable.
-    private func verified(_ provider: ProviderSettings, request: Request, body: [UInt8]) async throws -> (ProviderReceipt, String?)? {
+    private func verified(_ provider: ProviderSettings, request: Request, body: [UInt8]) async throws -> ([ProviderReceipt], String?)? {
         switch provider.kind {
         case .gateway:
             let header = request.headers[.gatewaySignature] ?? ""
@@ -62,11 +71,13 @@ struct ReceiptsController {
                 throw NotifyError.unauthorized("the receipt's X-Gateway-Signature does not verify")
             }
             // The same signed receipt again inside the window: a replay, answered but not applied twice.
-            guard let receipt = ProviderReceipt.gateway(body) else { throw NotifyError.invalid("body", "is not a gateway receipt") }
+            guard let receipts = ProviderReceipt.gateway(body) else {
+                throw NotifyError.invalid("body", "is not a gateway receipt, nor {receipts: [...]} with 1 to \(ProviderReceipt.gatewayBatchLimit) of them")
+            }
             let seenKey = Keys.receiptSeen(provider: provider.name, signatureHash: Digest.sha256Hex(header))
             let seen = try await redis.send("SET", seenKey, "1", "NX", "EX", Int(replayWindow.components.seconds) * 2 + 60)
             guard case .status = seen else { return nil }
-            return (receipt, seenKey)
+            return (receipts, seenKey)
         case .twilio:
             let parameters = FormBody.parse(body)
             let url = provider["statusCallback"].isEmpty ? "\(publicURL)/v1/receipts/\(provider.name)" : provider["statusCallback"]
@@ -75,7 +86,7 @@ struct ReceiptsController {
                 throw NotifyError.unauthorized("the receipt's X-Twilio-Signature does not verify")
             }
             guard let receipt = ProviderReceipt.twilio(parameters) else { throw NotifyError.invalid("body", "is not a Twilio status callback") }
-            return (receipt, nil)
+            return ([receipt], nil)
         default:
             throw NotifyError.notFound("provider '\(provider.name)' does not post receipts")
         }

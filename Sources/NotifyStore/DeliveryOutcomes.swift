@@ -28,30 +28,63 @@ public struct DeliveryOutcomes: Sendable {
         case unknown
     }
 
-    /// Records `status` (delivered, failed or expired) for notification `id`. The move comes first: on the common path
-    /// it is all the record has to say (its script returns the event id), so nothing is read before it.
+    /// One outcome to record: delivered, failed or expired, for notification `id`.
+    public struct Report: Sendable {
+        public let id: String
+        public let status: NotificationStatus
+        public let detail: String
+
+        public init(_ id: String, _ status: NotificationStatus, detail: String) {
+            self.id = id
+            self.status = status
+            self.detail = detail
+        }
+    }
+
+    /// Records `status` (delivered, failed or expired) for notification `id`.
     @discardableResult
     public func record(_ id: String, _ status: NotificationStatus, detail: String, now: Date = Date()) async throws -> Result {
-        guard Digest.isID(id, prefix: "ntf_") else { return .unknown }
-        let t = try await notifications.transition(id, to: status, detail: detail,
-                                                   fields: status == .failed ? [DeadLetterStore.marker: "due"] : [:], now: now)
-        switch t.move {
-        case .missing: return .unknown
-        case .refused(let current) where status != .expired && (current == .sending || current == .queued):
-            _ = try await redis.send("HSET", Keys.notification(id), "pendingReceipt", "\(status.rawValue) \(detail)")
-            return .held
-        case .refused(let current):
-            // A provider's retry of a receipt whose recording was cut off finishes what was left.
-            if let (n, fields) = try await notifications.loadRecord(id) { try await completeInterrupted(n, fields: fields) }
-            return .ignored(current: current)
-        case .moved(let from):
-            try await events.countMove(id, eventId: t.eventId, from: from, to: status, then: [ReceiptWatch.settleCommand(id)])
-            if status == .failed, let (n, timeline, _) = try await notifications.load(id) {
-                try await deadLetters.add(DeadLetter(notificationId: id, channel: n.channel, eventId: n.eventId, eventType: n.eventType,
-                                                     entity: n.entity, attempts: n.attempts, lastError: detail, failedAt: now, history: timeline))
-            }
-            return .applied(from: from)
+        try await record([Report(id, status, detail: detail)], now: now)[0]
+    }
+
+    /// Records many outcomes, one result each in the order given. The moves come first, all in one round trip: on the
+    /// common path they are all a record has to say (the script returns the event id), so nothing is read before them.
+    /// The counts, settlings and watch removals of the moved then go in one more; anything else goes one by one.
+    public func record(_ reports: [Report], now: Date = Date()) async throws -> [Result] {
+        var results = [Result](repeating: .unknown, count: reports.count)
+        let known = reports.indices.filter { Digest.isID(reports[$0].id, prefix: "ntf_") }
+        let commands = known.map { i in
+            notifications.transitionCommand(reports[i].id, to: reports[i].status, detail: reports[i].detail,
+                                            fields: reports[i].status == .failed ? [DeadLetterStore.marker: "due"] : [:], now: now)
         }
+        let replies = try await redis.pipeline(commands)
+        var moved: [(index: Int, move: EventStore.CountedMove)] = []
+        for (k, i) in known.enumerated() {
+            let r = reports[i]
+            let t = try await notifications.interpret(replies[k], command: commands[k], id: r.id, to: r.status, detail: r.detail, now: now)
+            switch t.move {
+            case .missing: results[i] = .unknown
+            case .refused(let current) where r.status != .expired && (current == .sending || current == .queued):
+                _ = try await redis.send("HSET", Keys.notification(r.id), "pendingReceipt", "\(r.status.rawValue) \(r.detail)")
+                results[i] = .held
+            case .refused(let current):
+                // A provider's retry of a receipt whose recording was cut off finishes what was left.
+                if let (n, fields) = try await notifications.loadRecord(r.id) { try await completeInterrupted(n, fields: fields) }
+                results[i] = .ignored(current: current)
+            case .moved(let from):
+                moved.append((i, EventStore.CountedMove(r.id, eventId: t.eventId, from: from, to: r.status)))
+                results[i] = .applied(from: from)
+            }
+        }
+        try await events.countMoves(moved.map(\.move), then: moved.map { ReceiptWatch.settleCommand($0.move.notificationId) })
+        for (i, _) in moved where reports[i].status == .failed {
+            let r = reports[i]
+            if let (n, timeline, _) = try await notifications.load(r.id) {
+                try await deadLetters.add(DeadLetter(notificationId: r.id, channel: n.channel, eventId: n.eventId, eventType: n.eventType,
+                                                     entity: n.entity, attempts: n.attempts, lastError: r.detail, failedAt: now, history: timeline))
+            }
+        }
+        return results
     }
 
     /// Finishes what a process stopped between two units (record and event, record and dead-letter stream) left

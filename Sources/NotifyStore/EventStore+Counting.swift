@@ -2,18 +2,43 @@ import NotifyCore
 import Redis
 
 extension EventStore {
+    /// One notification's status move, to count on its event.
+    public struct CountedMove: Sendable {
+        public let notificationId: String
+        public let eventId: String
+        public let from: NotificationStatus
+        public let to: NotificationStatus
+
+        public init(_ notificationId: String, eventId: String, from: NotificationStatus, to: NotificationStatus) {
+            self.notificationId = notificationId
+            self.eventId = eventId
+            self.from = from
+            self.to = to
+        }
+    }
+
     /// Counts one notification's status move on its event, then clears the move from the record's `uncounted` list.
     /// The record and the event are two units (two hash tags), so this cannot be one script: a process stopped in
     /// between leaves the move listed, and ``repairCounts(_:eventId:fields:)`` counts it when the record is next seen.
     /// `then`: writes that go in the same round trip, after the settling (a receipt's watch removal, a queue entry's ack).
     public func countMove(_ notificationId: String, eventId: String, from: NotificationStatus, to: NotificationStatus,
                           then: [RedisCommand] = []) async throws {
-        let move = (from: Self.counted(from), to: Self.counted(to))
-        guard move.from != move.to else {
-            if !then.isEmpty { try Self.check(try await redis.orderedPipeline(then)) }
-            return
+        try await countMoves([CountedMove(notificationId, eventId: eventId, from: from, to: to)], then: then)
+    }
+
+    /// ``countMove(_:eventId:from:to:then:)`` for many moves in one round trip: the counts of each event added up
+    /// (one HINCRBY per event and status), then every record's settling, then `then`.
+    public func countMoves(_ moves: [CountedMove], then: [RedisCommand] = []) async throws {
+        var deltas: [String: [(from: NotificationStatus?, to: NotificationStatus)]] = [:]
+        var settles: [(keys: [String], args: [any RedisArgument])] = []
+        for m in moves {
+            let move = (from: Self.counted(m.from), to: Self.counted(m.to))
+            guard move.from != move.to else { continue }
+            deltas[m.eventId, default: []].append((move.from, move.to))
+            settles.append(([Keys.notification(m.notificationId)], ["\(move.from.rawValue)>\(move.to.rawValue)"]))
         }
-        try await countAndSettle(notificationId, eventId: eventId, moves: [move], listed: ["\(move.from.rawValue)>\(move.to.rawValue)"], then: then)
+        let counts = deltas.keys.sorted().flatMap { countCommands($0, moves: deltas[$0] ?? []) }
+        try await countAndSettle(counts, settles: settles, then: then)
     }
 
     /// Counts the moves a stopped process left in the record's `uncounted` field; returns how many it counted.
@@ -26,25 +51,23 @@ extension EventStore {
             return (from, to)
         }
         guard !moves.isEmpty else { return 0 }
-        try await countAndSettle(notificationId, eventId: eventId, moves: moves, listed: listed)
+        try await countAndSettle(countCommands(eventId, moves: moves), settles: [([Keys.notification(notificationId)], listed.map { $0 as any RedisArgument })])
         return moves.count
     }
 
-    /// The counts, then the settling, in one round trip: the pipeline keeps their order (on a cluster, where the event
-    /// and the notification live on different nodes, the settling waits for the counts' replies).
-    private func countAndSettle(_ notificationId: String, eventId: String, moves: [(from: NotificationStatus?, to: NotificationStatus)],
-                                listed: [String], then: [RedisCommand] = []) async throws {
-        let settle = (keys: [Keys.notification(notificationId)], args: listed.map { $0 as any RedisArgument })
-        var commands = countCommands(eventId, moves: moves)
-        let settling = commands.count
-        commands.append(RedisCommand("EVALSHA", [NotificationScripts.settleCount.sha1, 1] + settle.keys.map { $0 as any RedisArgument } + settle.args))
-        commands += then
-        let replies = try await redis.orderedPipeline(commands)
-        if case .error(let message) = replies[settling] {
-            guard message.hasPrefix("NOSCRIPT") else { throw StoreError.unexpected("settle count", replies[settling]) }
+    /// The counts, then the settling, then `then`, in one round trip; on a cluster, where the events and the
+    /// notifications live on different nodes, each stage waits for the replies of the one before.
+    private func countAndSettle(_ counts: [RedisCommand], settles: [(keys: [String], args: [any RedisArgument])],
+                                then: [RedisCommand] = []) async throws {
+        let settling = settles.map { RedisCommand("EVALSHA", [NotificationScripts.settleCount.sha1, $0.keys.count] + $0.keys.map { $0 as any RedisArgument } + $0.args) }
+        let replies = try await redis.pipeline(stages: [counts, settling, then])
+        try Self.check(replies[0])
+        for (settle, reply) in zip(settles, replies[1]) {
+            guard case .error(let message) = reply else { continue }
+            guard message.hasPrefix("NOSCRIPT") else { throw StoreError.unexpected("settle count", reply) }
             _ = try await redis.evalsha(NotificationScripts.settleCount, keys: settle.keys, args: settle.args)
         }
-        try Self.check(Array(replies[(settling + 1)...]))
+        try Self.check(replies[2])
     }
 
     private static func check(_ replies: [RedisValue]) throws {

@@ -30,12 +30,18 @@ public struct ProviderMessageIndex: Sendable {
                       Keys.providerMessageReceipt(provider: provider, messageId: messageId), notificationId, Int(lifetime.components.seconds))
     }
 
-    /// The notification id; or, for a message id not recorded (yet), nil, with `receipt` kept for the worker that
-    /// records it. A message id never recorded (expired, or another system's) lets the receipt lapse.
-    public func notification(provider: String, messageId: String, orKeep receipt: String) async throws -> String? {
-        try await redis.evalsha(Self.lookupScript, keys: [Keys.providerMessage(provider: provider, messageId: messageId),
-                                                         Keys.providerMessageReceipt(provider: provider, messageId: messageId)],
-                                args: [receipt, Int(receiptWait.components.seconds)]).string
+    /// For each receipt, in the order given and in one round trip: the notification id; or, for a message id not
+    /// recorded (yet), nil, with the receipt (`orKeep`) kept for the worker that records it. A message id never
+    /// recorded (expired, or another system's) lets the receipt lapse.
+    public func notifications(provider: String, _ receipts: [(messageId: String, orKeep: String)]) async throws -> [String?] {
+        let calls = receipts.map { r in
+            (keys: [Keys.providerMessage(provider: provider, messageId: r.messageId), Keys.providerMessageReceipt(provider: provider, messageId: r.messageId)],
+             args: [r.orKeep, Int(receiptWait.components.seconds)] as [any RedisArgument])
+        }
+        return try await redis.evalshaPipeline(Self.lookupScript, calls: calls).map { reply in
+            if case .error = reply { throw StoreError.unexpected("receipt lookup", reply) }
+            return reply.string
+        }
     }
 
     /// The notification id, or nil for an unknown (or expired) message id.

@@ -50,7 +50,8 @@ struct GatewayRoutes {
         }
     }
 
-    /// One JSON callback after the receipt delay; dead numbers and the failed share report "failed".
+    /// One JSON callback after the receipt delay (gathered with others when the gateway batches its receipts); dead
+    /// numbers and the failed share report "failed".
     private func scheduleReceipt(for message: SimulatedMessage, reference: String?, callback: String) {
         let behaviour = simulator.behaviour(.gateway)
         guard behaviour.receipts else { return }
@@ -70,7 +71,7 @@ struct GatewayRoutes {
             delay: simulator.configuration.receiptDelay, url: callback, contentType: "application/json",
             body: body.bytes, signing: .gateway(secret: simulator.baseCredentials.gateway.webhookSecret)
         )
-        simulator.enqueue(ReceiptJob(provider: .gateway, posts: [post]))
+        simulator.enqueue(ReceiptJob(provider: .gateway, posts: [post], batchable: simulator.configuration.gatewayReceiptBatch > 1))
     }
 
     static func error(_ status: Int, _ code: String, _ message: String, headers: [(String, String)] = []) -> Response {

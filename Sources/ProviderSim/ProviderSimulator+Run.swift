@@ -35,7 +35,7 @@ extension ProviderSimulator {
             onServerRunning: { [self] channel in didBind(http2: channel.localAddress?.port) },
             logger: logger
         )
-        let poster = ReceiptPoster(jobs: receipts, logger: logger)
+        let poster = ReceiptPoster(jobs: receipts, batcher: ReceiptBatcher(limit: configuration.gatewayReceiptBatch), logger: logger)
         let group = ServiceGroup(configuration: .init(services: [poster, http1, http2], logger: logger))
         do {
             try await group.run()

@@ -21,4 +21,6 @@ struct ReceiptJob: Sendable {
 
     var provider: Provider
     var posts: [Post]
+    /// A single JSON receipt that may go out with others for the same URL (``ReceiptBatcher``).
+    var batchable = false
 }

@@ -8,6 +8,7 @@ struct ReceiptPoster: Service {
     static let attempts = 4
 
     let jobs: AsyncStream<ReceiptJob>
+    let batcher: ReceiptBatcher
     let logger: Logger
 
     func run() async {
@@ -17,7 +18,12 @@ struct ReceiptPoster: Service {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 for await job in jobs {
-                    group.addTask { await deliver(job, with: transport) }
+                    if job.batchable, job.posts.count == 1, let post = job.posts.first {
+                        // The first receipt for a URL starts the loop that posts its batches until none is left.
+                        if batcher.add(post) { group.addTask { await postBatches(for: post.url, provider: job.provider, with: transport) } }
+                    } else {
+                        group.addTask { await deliver(job, with: transport) }
+                    }
                 }
             }
         }
@@ -30,6 +36,14 @@ struct ReceiptPoster: Service {
                 try await send(post, provider: job.provider, with: transport)
             } catch {
                 return  // cancelled: shutting down
+            }
+        }
+    }
+
+    private func postBatches(for url: String, provider: Provider, with transport: CurlTransport) async {
+        await withDiscardingTaskGroup { group in
+            await batcher.batches(for: url) { post in
+                group.addTask { try? await send(post, provider: provider, with: transport) }
             }
         }
     }

@@ -13,6 +13,9 @@ public struct SimulatorConfiguration: Sendable {
     public var behaviours: [String: ProviderBehaviour]
     /// How long after accepting an SMS its delivery receipt is posted.
     public var receiptDelay: Duration
+    /// Most receipts the SMS gateway puts in one callback, as `{"receipts": [...]}`: those falling due within 25 ms
+    /// of each other go together. 1 posts each receipt on its own, as the bare object.
+    public var gatewayReceiptBatch: Int
     /// Lifetime of FCM OAuth access tokens (`expires_in`).
     public var fcmTokenLifetime: Duration
     /// Messages kept per provider for ``ProviderSimulator/messages(provider:)``; counts stay exact beyond it.
@@ -21,7 +24,7 @@ public struct SimulatorConfiguration: Sendable {
     /// Creates a configuration; the defaults suit tests (loopback, free ports, fresh credentials).
     public init(
         host: String = "127.0.0.1", port: Int = 0, http2Port: Int = 0, credentialsDirectory: String? = nil,
-        behaviours: [String: ProviderBehaviour] = [:], receiptDelay: Duration = .milliseconds(200),
+        behaviours: [String: ProviderBehaviour] = [:], receiptDelay: Duration = .milliseconds(200), gatewayReceiptBatch: Int = 100,
         fcmTokenLifetime: Duration = .seconds(3599), messageLimit: Int = 10_000
     ) {
         self.host = host
@@ -30,6 +33,7 @@ public struct SimulatorConfiguration: Sendable {
         self.credentialsDirectory = credentialsDirectory
         self.behaviours = behaviours
         self.receiptDelay = receiptDelay
+        self.gatewayReceiptBatch = gatewayReceiptBatch
         self.fcmTokenLifetime = fcmTokenLifetime
         self.messageLimit = messageLimit
     }

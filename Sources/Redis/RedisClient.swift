@@ -83,6 +83,28 @@ public final class RedisClient: Sendable {
         return replies
     }
 
+    /// Stages of commands where each stage must have run before the next starts, but the commands inside a stage
+    /// are not ordered with each other: one round trip against one server; on a cluster, one per stage (each split
+    /// over the nodes), and a stage the cluster would not take throws before the next runs. Replies come back by stage.
+    public func pipeline(stages: [[RedisCommand]]) async throws -> [[RedisValue]] {
+        guard case .cluster(let router) = mode else {
+            var replies = try await pipeline(stages.flatMap { $0 })[...]
+            return stages.map { stage in
+                defer { replies = replies.dropFirst(stage.count) }
+                return Array(replies.prefix(stage.count))
+            }
+        }
+        var replies: [[RedisValue]] = []
+        for stage in stages {
+            let run = stage.isEmpty ? [] : try await router.pipeline(stage)
+            if let refused = run.first(where: { $0.isClusterRefusal }) {
+                throw RedisError.reply(refused.errorMessage ?? "TRYAGAIN")
+            }
+            replies.append(run)
+        }
+        return replies
+    }
+
     /// A new dedicated connection for blocking reads (XREADGROUP BLOCK, BLPOP), not from the pool.
     /// On a cluster it goes to the node of each command's key. The caller closes it.
     public func makeBlockingConnection(name: String) -> RedisConnection {

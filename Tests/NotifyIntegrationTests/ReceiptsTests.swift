@@ -48,6 +48,14 @@ struct ReceiptsTests {
         return try await client.execute(uri: "/v1/receipts/gw", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { $0.status }
     }
 
+    /// A signed gateway body as given (a batch is `{"receipts": [...]}`).
+    static func gatewayBody(_ client: any TestClientProtocol, _ text: String, at: Int = Int(Date().timeIntervalSince1970)) async throws -> HTTPResponse.Status {
+        let body = Array(text.utf8)
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers[HTTPField.Name("X-Gateway-Signature")!] = ReceiptSignature.gateway(secret: secret, timestamp: at, body: body)
+        return try await client.execute(uri: "/v1/receipts/gw", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { $0.status }
+    }
+
     static func twilio(_ client: any TestClientProtocol, sid: String, status: String, token: String = token) async throws -> HTTPResponse.Status {
         var parameters: [(name: String, value: String)] = [("AccountSid", "AC1"), ("MessageSid", sid), ("MessageStatus", status)]
         if status == "undelivered" { parameters.append(("ErrorCode", "30003")) }
@@ -85,6 +93,53 @@ struct ReceiptsTests {
             #expect(try await ReceiptWatch(redis: kit.env.redis).count() == 0)
             // A receipt for a message NotifyMe never sent is accepted and logged.
             #expect(try await Self.gateway(client, id: "gw-unknown", status: "delivered") == .noContent)
+        }
+    }
+
+    /// A busy gateway posts its receipts in batches: one signature, each receipt recorded as if it came alone.
+    @Test func aBatchOfGatewayReceiptsRecordsEachOnceAndAnUnreadableBatchNone() async throws {
+        try await withApp { kit, client in
+            let delivered = try await Self.sent(kit, provider: "gw", messageId: "gw-b1")
+            let failed = try await Self.sent(kit, provider: "gw", messageId: "gw-b2")
+            let pending = try await Self.sent(kit, provider: "gw", messageId: "gw-b3")
+            let sending = try await kit.queued(try await kit.resident(), channel: .sms)
+            _ = try await kit.notifications.move(sending.id, to: .sending, detail: "sending")
+            try await ProviderMessageIndex(redis: kit.env.redis).record(provider: "gw", messageId: "gw-b4", notificationId: sending.id)
+
+            // Unreadable as a whole, or in any one receipt: 422, and nothing is recorded.
+            #expect(try await Self.gatewayBody(client, #"{"receipts":[]}"#) == .unprocessableContent)
+            #expect(try await Self.gatewayBody(client, #"{"receipts":{"id":"gw-b1","status":"delivered"}}"#) == .unprocessableContent)
+            #expect(try await Self.gatewayBody(client, #"{"receipts":[{"id":"gw-b1","status":"delivered"},{"id":"gw-b2"}]}"#) == .unprocessableContent)
+            // One over the limit of 1,000 receipts a body may carry.
+            let tooMany = (0...1000).map { #"{"id":"gw-x\#($0)","status":"delivered"}"# }.joined(separator: ",")
+            #expect(try await Self.gatewayBody(client, #"{"receipts":[\#(tooMany)]}"#) == .unprocessableContent)
+            #expect(try await kit.status(delivered.id) == .sent)
+
+            let batch = #"{"receipts":[{"id":"gw-b1","status":"delivered"},{"id":"gw-b2","status":"failed","error":"unknown_subscriber"},"#
+                + #"{"id":"gw-b3","status":"sent"},{"id":"gw-b4","status":"delivered"},{"id":"gw-never","status":"delivered"}]}"#
+            let at = Int(Date().timeIntervalSince1970)
+            #expect(try await Self.gatewayBody(client, batch, at: at) == .noContent)
+            #expect(try await kit.status(delivered.id) == .delivered)
+            #expect(try await kit.status(failed.id) == .failed)
+            #expect(try await kit.status(pending.id) == .sent)
+            // Before its send was recorded: held on the record, as a lone receipt would be.
+            #expect(try await kit.status(sending.id) == .sending)
+            #expect(try await kit.env.redis.send("HGET", Keys.notification(sending.id), "pendingReceipt").string?.hasPrefix("delivered") == true)
+            let dead = try await DeadLetterStore(redis: kit.env.redis).list(.sms, count: 10)
+            #expect(dead.map(\.letter.notificationId) == [failed.id])
+
+            // The same signed batch again is a replay: nothing counts twice.
+            #expect(try await Self.gatewayBody(client, batch, at: at) == .noContent)
+            let events = EventStore(redis: kit.env.redis)
+            let deliveredCounts = try #require(try await events.load(delivered.eventId)).counts
+            #expect(deliveredCounts[.delivered] == 1 && deliveredCounts[.sent] == 0)
+            let failedCounts = try #require(try await events.load(failed.eventId)).counts
+            #expect(failedCounts[.failed] == 1 && failedCounts[.sent] == 0)
+            #expect(try await DeadLetterStore(redis: kit.env.redis).list(.sms, count: 10).count == 1)
+            // Only the one still waiting is watched for a receipt.
+            #expect(try await ReceiptWatch(redis: kit.env.redis).count() == 1)
+            let loaded = try #require(try await kit.notifications.load(delivered.id))
+            #expect(loaded.timeline.map(\.status) == [.queued, .sending, .sent, .delivered])
         }
     }
 

@@ -103,7 +103,7 @@ extension ProviderSimTests {
                     let receipts = try await receiver.waitFor(1)
                     try await Task.sleep(for: .milliseconds(300))
                     #expect(receiver.all.map(\.path) == ["/failed"])
-                    let json = try #require(try JSONSerialization.jsonObject(with: Data(receipts[0].body)) as? [String: Any])
+                    let json = try #require(try gatewayReceipts(receipts[0].body).first)
                     #expect(json["status"] as? String == "failed")
                 }
             }

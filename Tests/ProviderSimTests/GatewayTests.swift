@@ -68,16 +68,15 @@ extension ProviderSimTests {
                     let dead = try await sendJSON(url, ["to": "+97336009999", "text": "b", "reference": "ntf_dead", "callbackUrl": callback], headers: Self.auth(sim))
                     #expect(ok.status == 202 && dead.status == 202)
 
-                    let receipts = try await receiver.waitFor(2)
-                    try #require(receipts.count == 2)
+                    let posts = try await waitForGatewayReceipts(receiver, 2)
                     let secret = sim.credentials.gateway.webhookSecret
                     var byReference: [String: [String: Any]] = [:]
-                    for receipt in receipts {
-                        #expect(receipt.path == "/v1/receipts/gateway")
-                        #expect(try Self.signatureIsValid(receipt.headers["x-gateway-signature"], body: receipt.body, secret: secret))
-                        let json = try #require(try JSONSerialization.jsonObject(with: Data(receipt.body)) as? [String: Any])
-                        byReference[json["reference"] as? String ?? ""] = json
+                    for post in posts {
+                        #expect(post.path == "/v1/receipts/gateway")
+                        #expect(try Self.signatureIsValid(post.headers["x-gateway-signature"], body: post.body, secret: secret))
+                        for json in try gatewayReceipts(post.body) { byReference[json["reference"] as? String ?? ""] = json }
                     }
+                    try #require(byReference.count == 2)
                     #expect(byReference["ntf_ok"]?["status"] as? String == "delivered")
                     #expect(byReference["ntf_ok"]?["id"] as? String == (try object(ok)["id"] as? String))
                     #expect(byReference["ntf_ok"]?["error"] is NSNull)
@@ -100,6 +99,49 @@ extension ProviderSimTests {
                     let receipts = try await receiver.waitFor(1)
                     #expect(receipts.count == 1)
                     #expect(receiver.failuresLeft.withLock { $0 } == 0)
+                }
+            }
+        }
+
+        /// A busy gateway reports in batches: receipts falling due together go in one signed post, each exactly once.
+        @Test func batchesReceiptsThatFallDueTogether() async throws {
+            try await WebhookReceiver.withReceiver { receiver in
+                try await withSimulator(SimulatorConfiguration(receiptDelay: .milliseconds(300), gatewayReceiptBatch: 10)) { sim in
+                    let url = sim.baseURL + "/sms/v1/messages"
+                    let callback = receiver.baseURL + "/v1/receipts/gateway"
+                    var ids: [String] = []
+                    for i in 0..<25 {
+                        let response = try await sendJSON(url, ["to": "+973360012\(10 + i)", "text": "t", "callbackUrl": callback], headers: Self.auth(sim))
+                        ids.append(try #require(try object(response)["id"] as? String))
+                    }
+                    let posts = try await waitForGatewayReceipts(receiver, 25)
+                    let batches = try posts.map { try gatewayReceipts($0.body) }
+                    #expect(batches.allSatisfy { $0.count <= 10 })
+                    #expect(posts.count < 25, "receipts falling due together share a post")
+                    #expect(posts.allSatisfy { String(decoding: $0.body, as: UTF8.self).hasPrefix(#"{"receipts":["#) })
+                    let secret = sim.credentials.gateway.webhookSecret
+                    for post in posts { #expect(try Self.signatureIsValid(post.headers["x-gateway-signature"], body: post.body, secret: secret)) }
+                    #expect(batches.flatMap { $0.compactMap { $0["id"] as? String } }.sorted() == ids.sorted())
+                }
+            }
+        }
+
+        /// A batch of 1 keeps the bare form, one receipt per post.
+        @Test func postsEachReceiptAloneWhenBatchesAreOff() async throws {
+            try await WebhookReceiver.withReceiver { receiver in
+                try await withSimulator(SimulatorConfiguration(receiptDelay: .milliseconds(20), gatewayReceiptBatch: 1)) { sim in
+                    let url = sim.baseURL + "/sms/v1/messages"
+                    for i in 0..<3 {
+                        let response = try await sendJSON(url, ["to": "+973360012\(10 + i)", "text": "t", "callbackUrl": receiver.baseURL + "/r"],
+                                                          headers: Self.auth(sim))
+                        #expect(response.status == 202)
+                    }
+                    let posts = try await receiver.waitFor(3)
+                    #expect(posts.count == 3)
+                    for post in posts {
+                        let json = try #require(try JSONSerialization.jsonObject(with: Data(post.body)) as? [String: Any])
+                        #expect(json["receipts"] == nil && json["status"] as? String == "delivered")
+                    }
                 }
             }
         }

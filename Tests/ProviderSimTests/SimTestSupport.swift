@@ -72,3 +72,19 @@ func eventually(timeout: Duration = .seconds(5), _ condition: () throws -> Bool)
 /// would disturb each other on two cores.
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct ProviderSimTests {}
+
+/// The gateway receipts in a callback body: its `receipts` array when batched, else the body itself.
+func gatewayReceipts(_ body: [UInt8]) throws -> [[String: Any]] {
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], "not a JSON object")
+    guard let batch = json["receipts"] else { return [json] }
+    return try #require(batch as? [[String: Any]], "receipts is not an array of objects")
+}
+
+/// Waits until the receiver holds `count` gateway receipts, however they were batched; returns the posts.
+func waitForGatewayReceipts(_ receiver: WebhookReceiver, _ count: Int, timeout: Duration = .seconds(5)) async throws -> [WebhookReceiver.Received] {
+    let deadline = ContinuousClock.now + timeout
+    while try receiver.all.reduce(0, { $0 + (try gatewayReceipts($1.body)).count }) < count, ContinuousClock.now < deadline {
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return receiver.all
+}

@@ -30,6 +30,18 @@ struct RedisClusterClientTests {
         #expect(try await redis.send("PING").string == "PONG")
     }
 
+    /// Each stage is spread over the nodes, and its replies come back before the next stage is sent.
+    @Test func stagesRunOneAfterTheOtherAcrossNodes() async throws {
+        let cluster = try await OffPool.run { try RedisCluster.start() }
+        defer { cluster.stop() }
+        let redis = try Self.client(cluster)
+        defer { redis.close() }
+        let keys = (0..<300).map { "stage:\($0)" }
+        let replies = try await redis.pipeline(stages: [keys.map { RedisCommand("SET", $0, $0) }, [], keys.map { RedisCommand("GET", $0) }])
+        #expect(replies.count == 3 && replies[0].count == 300 && replies[1].isEmpty)
+        #expect(replies[2].map(\.string) == keys)
+    }
+
     @Test func transactionsAndScriptsRunOnTheirTagsNode() async throws {
         let cluster = try await OffPool.run { try RedisCluster.start() }
         defer { cluster.stop() }

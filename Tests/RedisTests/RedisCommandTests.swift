@@ -77,6 +77,16 @@ extension RedisIntegration {
             #expect(try await client.send("GET", "counter").int == 10_000)
         }
 
+        @Test func stagesComeBackByStageInOneRoundTrip() async throws {
+            let server = try RedisServer.start()
+            let client = try RedisIntegration.client(server)
+            defer { client.close() }
+            let replies = try await client.pipeline(stages: [
+                [RedisCommand("INCR", "n"), RedisCommand("INCR", "n")], [], [RedisCommand("GET", "n"), RedisCommand("DEL", "n"), RedisCommand("EXISTS", "n")],
+            ])
+            #expect(replies == [[.integer(1), .integer(2)], [], [.bulk(Array("2".utf8)), .integer(1), .integer(0)]])
+        }
+
         @Test func hundredThousandPipelinedSetsTiming() async throws {
             let server = try RedisServer.start()
             let client = try RedisIntegration.client(server)
