@@ -2,21 +2,31 @@ import Redis
 
 /// Lua scripts over one notification's keys (record and timeline share a hash tag).
 enum NotificationScripts {
-    /// Creates the record unless it exists, both keys expiring after the retention.
-    /// KEYS: record, timeline. ARGV: timeline entry, retention in seconds, then field/value pairs.
-    /// Returns {created 0/1, status, enqueued, initial status}.
+    /// Creates the record unless it exists, expiring after the retention. Its first timeline line is not written out:
+    /// the record holds its detail (field `detail0`, beside `createdAt` and `initial`), and the timeline list is made by
+    /// the first move, so fan-out writes one key, not two, and a short record keeps Redis's compact encoding.
+    /// KEYS: record. ARGV: the first line's detail, retention in seconds, then field/value pairs.
+    /// Returns {created 0/1, status, enqueued, initial status}; status and initial are empty when created.
     static let create = RedisScript("""
     if redis.call('EXISTS', KEYS[1]) == 1 then
       local f = redis.call('HMGET', KEYS[1], 'status', 'enqueued', 'initial')
       return {0, f[1], f[2] or '', f[3] or f[1]}
     end
-    redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-    redis.call('RPUSH', KEYS[2], ARGV[1])
+    redis.call('HSET', KEYS[1], 'detail0', ARGV[1], unpack(ARGV, 3))
     redis.call('EXPIRE', KEYS[1], ARGV[2])
-    redis.call('EXPIRE', KEYS[2], ARGV[2])
-    local s = redis.call('HGET', KEYS[1], 'status')
-    return {1, s, '', s}
+    return {1, '', '', ''}
     """)
+
+    /// Appends a timeline line; the move that makes the list gives it the record's expiry.
+    /// Used by the scripts below with KEYS[1] the record, KEYS[2] the timeline and `line` the entry.
+    static func appendLine(_ line: String) -> String {
+        """
+        if redis.call('RPUSH', KEYS[2], \(line)) == 1 then
+          local ttl = redis.call('PTTL', KEYS[1])
+          if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+        end
+        """
+    }
 
     /// Moves the status if the current one is in the allowed list: one read, one write and the timeline line (it runs
     /// three times for every notification sent, so every call inside counts).
@@ -43,7 +53,7 @@ enum NotificationScripts {
       set[#set + 1] = (f[2] and f[2] ~= '' and (f[2] .. ',') or '') .. nf .. '>' .. nt
     end
     redis.call('HSET', KEYS[1], unpack(set))
-    redis.call('RPUSH', KEYS[2], ARGV[3])
+    \(appendLine("ARGV[3]"))
     return {1, cur, f[4] or '', f[5] or '', f[6] or '', f[7] or '', f[8] or '', f[9] or ''}
     """)
 

@@ -31,7 +31,7 @@ extension NotificationStore {
     if redis.call('HGET', KEYS[1], 'status') ~= ARGV[1] then return 0 end
     redis.call('HSET', KEYS[1], 'status', 'queued')
     if #ARGV > 2 then redis.call('HSET', KEYS[1], unpack(ARGV, 3)) end
-    redis.call('RPUSH', KEYS[2], ARGV[2])
+    \(NotificationScripts.appendLine("ARGV[2]"))
     return 1
     """)
 }

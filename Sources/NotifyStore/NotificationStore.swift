@@ -27,20 +27,20 @@ public struct NotificationStore: Sendable {
     /// Creates many notifications in one pipeline; existing ones are left as they are and reported.
     public func create(_ notifications: [NotificationRecord], detail: (NotificationRecord) -> String) async throws -> [Creation] {
         let calls = notifications.map { n -> (keys: [String], args: [any RedisArgument]) in
-            let entry = Self.entry(TimelineEntry(at: n.createdAt, status: n.status, detail: detail(n)))
-            return ([Keys.notification(n.id), Keys.timeline(n.id)], [entry, Int(retention.components.seconds)] + Self.fields(n))
+            return ([Keys.notification(n.id)], [detail(n), Int(retention.components.seconds)] + Self.fields(n))
         }
         let replies = try await redis.evalshaPipeline(NotificationScripts.create, calls: calls)
         var created: [NotificationMetrics.Key: Int] = [:]
         defer { NotificationMetrics.count(created) }
         return try zip(notifications, replies).map { n, reply in
-            guard let r = reply.array, r.count == 4, let status = r[1].string.flatMap(NotificationStatus.init(rawValue:)) else {
+            guard let r = reply.array, r.count == 4 else { throw StoreError.unexpected("notification create", reply) }
+            let isNew = r[0].int == 1
+            guard let status = isNew ? n.status : r[1].string.flatMap(NotificationStatus.init(rawValue:)) else {
                 throw StoreError.unexpected("notification create", reply)
             }
-            let isNew = r[0].int == 1
             if isNew { created[NotificationMetrics.Key(channel: n.channel.rawValue, status: status), default: 0] += 1 }
             return Creation(id: n.id, created: isNew, status: status, enqueued: r[2].string == "1",
-                            initial: r[3].string.flatMap(NotificationStatus.init(rawValue:)) ?? status)
+                            initial: isNew ? status : r[3].string.flatMap(NotificationStatus.init(rawValue:)) ?? status)
         }
     }
 
@@ -72,10 +72,13 @@ public struct NotificationStore: Sendable {
             RedisCommand("LRANGE", Keys.timeline(id), 0, -1),
         ])
         guard let (n, f) = try Self.record(id, replies[0]) else { return nil }
-        let timeline = (replies[1].array ?? []).compactMap { v in
+        let listed = (replies[1].array ?? []).compactMap { v in
             v.bytes.flatMap { try? JSONCoding.decoder.decode(TimelineEntry.self, from: Data($0)) }
         }
-        return (n, timeline, f)
+        // The first line is the record's creation (`detail0`); records made before that was kept have it in the list.
+        guard let detail = f["detail0"] else { return (n, listed, f) }
+        let initial = f["initial"].flatMap(NotificationStatus.init(rawValue:)) ?? n.status
+        return (n, [TimelineEntry(at: n.createdAt, status: initial, detail: detail)] + listed, f)
     }
 
     /// A notification without its timeline (what delivery needs: one read, nothing to decode), or nil.

@@ -1,0 +1,53 @@
+import Foundation
+import NotifyCore
+import NotifyStore
+import Redis
+import Testing
+
+/// Where a notification's timeline lives: its first line is the record's creation, the rest in a list the first move makes,
+/// expiring with the record; records from before keep their list and read the same.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct TimelineStorageTests {
+    @Test func theFirstLineIsTheRecordsCreationAndTheFirstMoveMakesTheListWithTheRecordsExpiry() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        // Fan-out writes one key per notification.
+        #expect(try await env.redis.send("EXISTS", Keys.timeline(n.id)).int == 0)
+        #expect(try await kit.notifications.load(n.id)?.timeline.map(\.status) == [.queued])
+
+        _ = try await kit.notifications.move(n.id, to: .sending, detail: "sending")
+        let recordTTL = try await env.redis.send("PTTL", Keys.notification(n.id)).int ?? 0
+        let listTTL = try await env.redis.send("PTTL", Keys.timeline(n.id)).int ?? 0
+        #expect(recordTTL > 0 && listTTL > 0 && abs(recordTTL - listTTL) < 2000, "record \(recordTTL) ms, list \(listTTL) ms")
+        _ = try await kit.notifications.move(n.id, to: .sent, detail: "accepted")
+        #expect(try await env.redis.send("LLEN", Keys.timeline(n.id)).int == 2)
+        let loaded = try #require(try await kit.notifications.load(n.id))
+        #expect(loaded.timeline.map(\.status) == [.queued, .sending, .sent])
+        #expect(loaded.timeline.map(\.detail) == ["queued", "sending", "accepted"])
+        // Created again (a redelivered fan-out batch): nothing is added.
+        let again = try await kit.notifications.create([loaded.notification]) { _ in "queued" }
+        #expect(again.map(\.created) == [false] && again.map(\.status) == [.sent] && again.map(\.initial) == [.queued])
+        #expect(try await kit.notifications.load(n.id)?.timeline.count == 3)
+    }
+
+    @Test func aRecordWhoseFirstLineIsInItsListReadsTheSameAndKeepsItsExpiry() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        // The layout records had before: no `detail0`, the first line in the list, both expiring.
+        let first = TimelineEntry(at: Date(), status: .queued, detail: "queued (before)").jsonText
+        _ = try await env.redis.pipeline([
+            RedisCommand("HDEL", Keys.notification(n.id), "detail0"), RedisCommand("RPUSH", Keys.timeline(n.id), first),
+            RedisCommand("EXPIRE", Keys.timeline(n.id), 600),
+        ])
+        _ = try await kit.notifications.move(n.id, to: .sending, detail: "sending")
+        let loaded = try #require(try await kit.notifications.load(n.id))
+        #expect(loaded.timeline.map(\.status) == [.queued, .sending])
+        #expect(loaded.timeline.first?.detail == "queued (before)")
+        let listTTL = try await env.redis.send("TTL", Keys.timeline(n.id)).int ?? 0
+        #expect(listTTL > 590 && listTTL <= 600)
+    }
+}
