@@ -50,7 +50,21 @@ public struct DeliveryOutcomes: Sendable {
     /// Records many outcomes, one result each in the order given. The moves come first, all in one round trip: on the
     /// common path they are all a record has to say (the script returns the event id), so nothing is read before them.
     /// The counts, settlings and watch removals of the moved then go in one more; anything else goes one by one.
+    /// A notification named twice goes in a later round, as if its second report came after the first was recorded.
     public func record(_ reports: [Report], now: Date = Date()) async throws -> [Result] {
+        var seen = Set<String>()
+        let (first, later) = reports.indices.reduce(into: ([Int](), [Int]())) { split, i in
+            if seen.insert(reports[i].id).inserted { split.0.append(i) } else { split.1.append(i) }
+        }
+        guard !later.isEmpty else { return try await recordDistinct(reports, now: now) }
+        var results = [Result](repeating: .unknown, count: reports.count)
+        for (i, result) in zip(first, try await recordDistinct(first.map { reports[$0] }, now: now)) { results[i] = result }
+        for (i, result) in zip(later, try await record(later.map { reports[$0] }, now: now)) { results[i] = result }
+        return results
+    }
+
+    /// ``record(_:now:)`` for reports that each name a different notification: their moves cannot meet in one pipeline.
+    private func recordDistinct(_ reports: [Report], now: Date) async throws -> [Result] {
         var results = [Result](repeating: .unknown, count: reports.count)
         let known = reports.indices.filter { Digest.isID(reports[$0].id, prefix: "ntf_") }
         let commands = known.map { i in

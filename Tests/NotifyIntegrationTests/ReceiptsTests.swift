@@ -143,6 +143,19 @@ struct ReceiptsTests {
         }
     }
 
+    /// The same message twice in one batch counts once, as two receipts one after the other would.
+    @Test func aMessageTwiceInOneBatchCountsOnce() async throws {
+        try await withApp { kit, client in
+            let n = try await Self.sent(kit, provider: "gw", messageId: "gw-d1")
+            let batch = #"{"receipts":[{"id":"gw-d1","status":"delivered"},{"id":"gw-d1","status":"delivered"},{"id":"gw-d1","status":"failed"}]}"#
+            #expect(try await Self.gatewayBody(client, batch) == .noContent)
+            #expect(try await kit.status(n.id) == .delivered)
+            let counts = try #require(try await EventStore(redis: kit.env.redis).load(n.eventId)).counts
+            #expect(counts[.delivered] == 1 && counts[.sent] == 0 && counts[.failed] == 0, "\(counts)")
+            #expect(try await kit.notifications.load(n.id)?.timeline.map(\.status) == [.queued, .sending, .sent, .delivered])
+        }
+    }
+
     @Test func twilioReceiptsVerifyOverTheCallbackURL() async throws {
         try await withApp { kit, client in
             let n = try await Self.sent(kit, provider: "tw", messageId: "SM1")
