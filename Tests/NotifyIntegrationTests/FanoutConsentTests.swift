@@ -18,6 +18,25 @@ struct FanoutConsentTests {
         "reference": .string("F-1"),
     ], priority: .normal, createdAt: Date())
 
+    /// A batch renders each language and channel once, and gets what rendering for one resident gives.
+    @Test func aBatchsMessagesAreTheTemplatesRenderings() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let messages = RenderedMessages(templates: env.deps.templates, event: fine)
+        for _ in 0..<2 {
+            for language in Language.allCases {
+                for channel in [Channel.sms, .email] {
+                    let alone = try env.deps.templates.render(eventType: fine.type, language: language, channel: channel, data: fine.data)
+                    #expect(try messages.message(language: language, channel: channel) == alone)
+                }
+            }
+        }
+        // An event whose type has no template: the same error every time, not a message.
+        let unknown = RenderedMessages(templates: env.deps.templates, event: Event(id: "evt_x", type: "no.such-type", entity: "traffic", data: [:],
+                                                                                 priority: .normal, createdAt: Date()))
+        for _ in 0..<2 { #expect(throws: NotifyError.self) { try unknown.message(language: .ar, channel: .sms) } }
+    }
+
     @Test func decisions() async throws {
         let env = try await TestEnvironment()
         defer { env.stop() }

@@ -68,8 +68,10 @@ struct FanoutPlanner: Sendable {
         async let choices = subscriptions.load(batch)
         async let withDevices = devices.hasDevices(batch)
         let (loaded, subs, hasDevices) = try await (found, choices, withDevices)
+        let messages = RenderedMessages(templates: templates, event: event)
         let plans = batch.indices.map { i in
-            plan(event, definition: definition, cpr: batch[i], lookup: loaded[i], hasDevices: hasDevices[i], subscriptions: subs[i], now: now)
+            plan(event, definition: definition, cpr: batch[i], lookup: loaded[i], hasDevices: hasDevices[i], subscriptions: subs[i], now: now,
+                 messages: messages)
         }
         let details = Dictionary(uniqueKeysWithValues: plans.map { ($0.record.id, $0.detail) })
         // An entity with a status callback hears of each notification's every status, starting with this one.
@@ -111,8 +113,9 @@ struct FanoutPlanner: Sendable {
     }
 
     /// One resident's notification: the channel, the rendering and any quiet-hours hold, or why it is suppressed.
+    /// `messages` renders each language and channel once for a whole batch; without it, this one is rendered.
     func plan(_ event: Event, definition: EventDefinition, cpr: CPR, lookup: ContactLookup, hasDevices: Bool, subscriptions: Subscriptions,
-              now: Date) -> FanoutPlan {
+              now: Date, messages: RenderedMessages? = nil) -> FanoutPlan {
         let id = Digest.notificationID(eventId: event.id, cpr: cpr)
         func make(_ status: NotificationStatus, _ channel: Channel, _ language: Language, _ message: RenderedMessage?) -> NotificationRecord {
             NotificationRecord(id: id, eventId: event.id, eventType: event.type, entity: event.entity, cpr: cpr, channel: channel,
@@ -131,7 +134,8 @@ struct FanoutPlanner: Sendable {
             return FanoutPlan(record: make(.suppressed, channel, contact.language, nil), detail: reason, holdUntil: nil, resident: true)
         case .send(let channel):
             do {
-                let message = try templates.render(eventType: event.type, language: contact.language, channel: channel, data: event.data)
+                let messages = messages ?? RenderedMessages(templates: templates, event: event)
+                let message = try messages.message(language: contact.language, channel: channel)
                 var detail = "queued for \(channel.rawValue)"
                 var hold: Date?
                 if event.priority != .urgent, let quiet = contact.quietHours, quiet.contains(now) {
