@@ -14,10 +14,12 @@ struct CallbackRequest: Decodable {
         let parts = URLComponents(string: url)
         let host = parts?.host ?? ""
         let loopback = host == "127.0.0.1" || host == "localhost" || host == "::1"
-        if url.utf8.count > 2048 || host.isEmpty || !(parts?.scheme == "https" || (parts?.scheme == "http" && loopback)) {
+        if url.unicodeScalars.count > 2048 || host.isEmpty || !(parts?.scheme == "https" || (parts?.scheme == "http" && loopback)) {
             problems.append(FieldError(field: "url", detail: "must be an https:// URL (http:// only on localhost), at most 2048 characters"))
         }
-        if secret.utf8.count < 16 || secret.utf8.count > 256 {
+        // Counted in code points, as the schema's minLength and maxLength are: "16 characters" of UTF-8 bytes let a
+        // 12-character secret through.
+        if secret.unicodeScalars.count < 16 || secret.unicodeScalars.count > 256 {
             problems.append(FieldError(field: "secret", detail: "must be 16 to 256 characters"))
         }
         guard problems.isEmpty else { throw NotifyError.invalid(problems) }

@@ -27,7 +27,8 @@ struct PublishRequest: Decodable {
     func validated(catalogue: EventCatalogue, templates: TemplateSet, limits: NotifyConfiguration.Publishing, now: Date) throws -> Valid {
         let definition = try catalogue.definition(of: type)
         var problems: [FieldError] = []
-        if let reference, reference.isEmpty || reference.count > 128 {
+        // Code points, as the schema's maxLength counts them (Swift's `count` counts grapheme clusters).
+        if let reference, reference.isEmpty || reference.unicodeScalars.count > 128 {
             problems.append(FieldError(field: "reference", detail: "must be 1 to 128 characters"))
         }
         var cprs: [CPR]?

@@ -160,6 +160,9 @@ struct CallbackTests {
             #expect(plain == .unprocessableContent && PublishingTests.fields(p) == ["url"])
             let (short, s) = try await Self.setCallback(client, key, url: "https://entity.example.bh/hook", secret: "short")
             #expect(short == .unprocessableContent && PublishingTests.fields(s) == ["secret"])
+            // 12 characters in 19 UTF-8 bytes: short, as the schema's minLength counts.
+            let (wide, w) = try await Self.setCallback(client, key, url: "https://entity.example.bh/hook", secret: "&.\u{26B84}«çh1e'½qÊ")
+            #expect(wide == .unprocessableContent && PublishingTests.fields(w) == ["secret"])
             let (ok, _) = try await Self.setCallback(client, key, url: "https://entity.example.bh/hook")
             #expect(ok == .ok)
             let (none, _) = try await client.execute(uri: "/v1/callback", method: .get, headers: Req.headers(other)) { ($0.status, 0) }

@@ -34,6 +34,8 @@ struct PublishingTests {
         (#""sendAt":"2099-01-01T00:00:00Z""#, "sendAt"),
         (#""topic":"emergency.atlantis""#, "topic"),
         (#""topic":"emergency.national","recipients":["880101234"]"#, "recipients"),
+        // 129 code points in 65 characters (an accent combined 64 times): over the schema's maxLength of 128.
+        ("\"reference\":\"" + String(repeating: "e\u{301}", count: 64) + "e\"", "reference"),
     ])
     func badSchedulesAndTopicsAreRefused(_ extra: String, _ field: String) async throws {
         try await withApp { env, key, client in
