@@ -39,15 +39,16 @@ struct HTTPLimitsTests {
             let closedAfter = try await OffPool.run { () -> [Double] in
                 slow.map { c in
                     let t0 = Date()
-                    for _ in 0..<100 {
+                    for _ in 0..<200 {
                         guard c.send("x"), !c.isClosedByPeer(within: 0.2) else { break }
                     }
                     return Date().timeIntervalSince(t0)
                 }
             }
             // Each is closed by the idle timeout (1 s), though it never stopped sending; one held for good would
-            // run the 20 s loop out. A loaded machine was seen to need more than 4 s.
-            #expect(closedAfter.allSatisfy { $0 < 10 }, "slow heads held for \(closedAfter.max() ?? 0) s")
+            // run the 40 s loop out. Loaded machines were seen to need more than 4 s, and once 11.5 s (a full
+            // fresh-clone CI run), so the bound sits halfway.
+            #expect(closedAfter.allSatisfy { $0 < 20 }, "slow heads held for \(closedAfter.max() ?? 0) s")
         }
     }
 
