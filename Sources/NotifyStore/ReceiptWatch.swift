@@ -28,6 +28,11 @@ public struct ReceiptWatch: Sendable {
         _ = try await redis.send(Self.settleCommand(id))
     }
 
+    /// Many settled, in one round trip.
+    public func settle(_ ids: [String]) async throws {
+        _ = try await redis.pipeline(ids.map(Self.settleCommand))
+    }
+
     /// ``settle(_:)`` as a command, to pipeline after the count of the receipt's move.
     public static func settleCommand(_ id: String) -> RedisCommand {
         RedisCommand("ZREM", Keys.awaitingReceipt(shard: shard(of: id)), id)

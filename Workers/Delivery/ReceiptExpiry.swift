@@ -39,13 +39,14 @@ public struct ReceiptExpiry: Service {
     public func sweep(now: Date = Date()) async throws -> Int {
         var expired = 0
         for shard in 0..<ReceiptWatch.shards {
-            for id in try await watch.due(shard: shard, now: now) {
-                if case .applied = try await outcomes.record(id, .expired, detail: "no delivery receipt in time; outcome unknown", now: now) {
-                    expired += 1
-                }
-                // Settled by a receipt meanwhile, or already expired: either way it waits no longer.
-                try await watch.settle(id)
-            }
+            let due = try await watch.due(shard: shard, now: now)
+            guard !due.isEmpty else { continue }
+            // One batch per shard: after a provider outage, thousands can fall due at once.
+            let results = try await outcomes.record(due.map { DeliveryOutcomes.Report($0, .expired, detail: "no delivery receipt in time; outcome unknown") },
+                                                    now: now)
+            expired += results.count { if case .applied = $0 { true } else { false } }
+            // Settled by a receipt meanwhile, or already expired: either way they wait no longer.
+            try await watch.settle(due)
         }
         return expired
     }
