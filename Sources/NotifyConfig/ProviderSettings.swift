@@ -28,7 +28,7 @@ public struct ProviderSettings: Sendable, Equatable {
 
         var optional: [String] {
             switch self {
-            case .gateway: ["sender", "callbackURL", "webhookSecret"]
+            case .gateway: ["sender", "callbackURL", "webhookSecret", "batchSize"]
             case .twilio: ["url", "from", "messagingServiceSid", "statusCallback"]
             case .smtp: ["username", "password", "startTLS"]
             case .fcm: ["url"]

@@ -59,6 +59,7 @@ extension ProvidersConfiguration {
             for key in kind.required + kind.optional {
                 let value: String
                 switch dict[key] {
+                case .some where key == "batchSize": value = String(try p.int(key, default: 1, range: 1...1000))
                 case is [Any]: value = try p.strings(key, default: []).joined(separator: ",")
                 case let b as Bool: value = try p.bool(key, default: b) ? "true" : "false"
                 default: value = try p.string(key, default: "")

@@ -9,7 +9,11 @@ struct ControlRoutes {
         let group = router.group("_sim")
         group.get("counts") { _, _ in counts() }
         group.get("stats") { _, _ in
-            SimResponse.json(200, ["tokenGrants": .int(simulator.tokenGrants), "apnsProviderTokens": .int(simulator.apnsProviderTokens)])
+            let batches = simulator.gatewayBatches
+            return SimResponse.json(200, [
+                "tokenGrants": .int(simulator.tokenGrants), "apnsProviderTokens": .int(simulator.apnsProviderTokens),
+                "gatewayBatches": .int(batches.requests), "gatewayBatchedMessages": .int(batches.messages),
+            ])
         }
         group.get("messages") { request, _ in
             attempt { SimResponse.encoded(200, try simulator.messages(provider: request.uri.queryParameters["provider"].map(String.init) ?? "")) }

@@ -1,52 +1,69 @@
 import Foundation
 import Hummingbird
 
-/// The generic SMS gateway: `POST /sms/v1/messages` with a bearer API key, JSON in and out.
+/// The generic SMS gateway: `POST /sms/v1/messages` (one message) and `POST /sms/v1/messages/batch` (several), with a
+/// bearer API key, JSON in and out.
 struct GatewayRoutes {
     let simulator: ProviderSimulator
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("sms/v1/messages") { request, _ in try await send(request) }
+        router.post("sms/v1/messages/batch") { request, _ in try await sendBatch(request) }
     }
 
     func send(_ request: Request) async throws -> Response {
+        if let refusal = try await refusal(of: request) { return refusal }
+        guard let bytes = await SimResponse.body(of: request), let json = JSON.parse(bytes), json.object != nil else {
+            return Self.error(400, "invalid_request", "The body must be a JSON object.")
+        }
+        switch accept(json, key: request.headers.value("Idempotency-Key")) {
+        case .accepted(let message, let new):
+            return SimResponse.json(new ? 202 : 200, ["id": .string(message.messageId), "status": "accepted"])
+        case .refused(let refusal):
+            return Self.error(refusal.status, refusal.code, refusal.message,
+                              headers: refusal.retryAfter.map { [("Retry-After", String($0))] } ?? [])
+        }
+    }
+
+    /// What the whole request meets before any message is read: the latency, an outage, the API key.
+    func refusal(of request: Request) async throws -> Response? {
         try await simulator.applyLatency(.gateway)
         if simulator.isInOutage(.gateway) {
             return Self.error(503, "service_unavailable", "The gateway is temporarily unavailable.")
         }
-        let credentials = simulator.baseCredentials.gateway
-        guard request.headers.value("Authorization") == "Bearer \(credentials.apiKey)" else {
+        guard request.headers.value("Authorization") == "Bearer \(simulator.baseCredentials.gateway.apiKey)" else {
             return Self.error(401, "unauthorized", "Missing or invalid API key.")
         }
-        guard let bytes = await SimResponse.body(of: request), let json = JSON.parse(bytes), json.object != nil else {
-            return Self.error(400, "invalid_request", "The body must be a JSON object.")
-        }
+        return nil
+    }
+
+    /// Checks, admits and records one message (`to`, `text`, optional `reference` and `callbackUrl`), deduplicated by `key`.
+    func accept(_ json: JSON, key: String?) -> GatewayOutcome {
         guard let to = json["to"]?.string, let text = json["text"]?.string, !text.isEmpty else {
-            return Self.error(400, "invalid_request", "Fields 'to' and 'text' are required.")
+            return .refused(.init(status: 400, code: "invalid_request", message: "Fields 'to' and 'text' are required."))
         }
         let callback = json["callbackUrl"]?.string
         if let callback, URL(string: callback)?.scheme?.hasPrefix("http") != true {
-            return Self.error(400, "invalid_request", "Field 'callbackUrl' must be an http(s) URL.")
+            return .refused(.init(status: 400, code: "invalid_request", message: "Field 'callbackUrl' must be an http(s) URL."))
         }
         guard PhoneNumbers.isDeliverable(to) else {
-            return Self.error(400, "invalid_number", "The number is not a valid, reachable E.164 number.")
+            return .refused(.init(status: 400, code: "invalid_number", message: "The number is not a valid, reachable E.164 number."))
         }
         switch simulator.admit(.gateway) {
-        case .throttled: return Self.error(429, "rate_limited", "Too many requests.", headers: [("Retry-After", "1")])
-        case .failure: return Self.error(500, "internal_error", "The gateway failed to accept the message.")
+        case .throttled: return .refused(.init(status: 429, code: "rate_limited", message: "Too many requests.", retryAfter: 1))
+        case .failure: return .refused(.init(status: 500, code: "internal_error", message: "The gateway failed to accept the message."))
         case .pass: break
         }
-        let key = request.headers.value("Idempotency-Key")
         let message = SimulatedMessage(
             provider: Provider.gateway.rawValue, recipient: to, text: text,
             idempotencyKey: key, messageId: "gw-" + UUID().uuidString.lowercased()
         )
         switch simulator.record(message, for: .gateway, key: key) {
         case .duplicate(let earlier):
-            return SimResponse.json(200, ["id": .string(earlier.messageId), "status": "accepted"])
+            return .accepted(earlier, new: false)
         case .accepted:
             if let callback { scheduleReceipt(for: message, reference: json["reference"]?.string, callback: callback) }
-            return SimResponse.json(202, ["id": .string(message.messageId), "status": "accepted"])
+            return .accepted(message, new: true)
         }
     }
 

@@ -58,7 +58,19 @@ extension ProviderSimulator {
     /// Distinct valid APNs provider tokens seen so far (shows whether a client reuses its JWT).
     public var apnsProviderTokens: Int { state.withLock { $0.providerTokens.count } }
 
-    /// Forgets messages, counts, dead recipients, subscriptions and the two counters above, and
+    /// Batch requests the SMS gateway served (`POST /sms/v1/messages/batch`), and the messages they carried.
+    public var gatewayBatches: (requests: Int, messages: Int) {
+        state.withLock { ($0.gatewayBatches, $0.gatewayBatchedMessages) }
+    }
+
+    func countBatch(of messages: Int) {
+        state.withLock {
+            $0.gatewayBatches += 1
+            $0.gatewayBatchedMessages += messages
+        }
+    }
+
+    /// Forgets messages, counts, dead recipients, subscriptions and the counters above, and
     /// restores the configured behaviours. Granted access tokens stay valid.
     public func reset() {
         let now = ContinuousClock.now
@@ -69,6 +81,8 @@ extension ProviderSimulator {
             }
             state.subscriptions.removeAll()
             state.tokenGrants = 0
+            state.gatewayBatches = 0
+            state.gatewayBatchedMessages = 0
             state.providerTokens.removeAll()
         }
     }

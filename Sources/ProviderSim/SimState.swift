@@ -8,6 +8,9 @@ struct SimState: Sendable {
     /// FCM access tokens and when they expire.
     var accessTokens: [String: ContinuousClock.Instant] = [:]
     var tokenGrants = 0
+    /// Batch requests the SMS gateway served, and the messages they carried.
+    var gatewayBatches = 0
+    var gatewayBatchedMessages = 0
     /// Distinct valid APNs provider tokens (JWTs) seen.
     var providerTokens: Set<String> = []
     var http1Port: Int?

@@ -14,6 +14,7 @@ extension Bench {
         var pids = ["service": service.pid, "simulator": getpid()]
         if let redis = stack.redisPid { pids["redis"] = redis }
         let cpuBefore = ProcessCPU.read(pids)
+        let batchesBefore = stack.sim.gatewayBatches
         let started = ContinuousClock.now
         let body = #"{"type":"emergency.alert","topic":"\#(topic)","data":{"area":"Bench","message":"Benchmark alert \#(label)"}}"#
         let response = try await http.post("\(stack.apiBase)/v1/events", token: key, idempotencyKey: "bench-\(label)-\(Date().timeIntervalSince1970)",
@@ -26,15 +27,22 @@ extension Bench {
         let cpu = ProcessCPU.read(pids).since(cpuBefore)
         let after = try await RedisInfo.read(stack.redis)
         let perNotification = cpu.seconds.mapValues { $0 * 1e6 / Double(max(1, expected)) }
+        let batches = stack.sim.gatewayBatches
+        let (batchRequests, batchedMessages) = (batches.requests - batchesBefore.requests, batches.messages - batchesBefore.messages)
         let figures = BenchSummary.Delivery(channel: label, notifications: expected, seconds: seconds, perSecond: Double(expected) / seconds,
                                             redisCommandsPerNotification: Double(after.commandsProcessed - before.commandsProcessed) / Double(max(1, expected)),
-                                            cpuMicrosecondsPerNotification: perNotification, coresBusy: cpu.machineBusy / seconds)
+                                            cpuMicrosecondsPerNotification: perNotification, coresBusy: cpu.machineBusy / seconds,
+                                            gatewayMessagesPerBatch: batchRequests > 0 ? Double(batchedMessages) / Double(batchRequests) : nil)
         report.line("end to end, \(label): \(BenchReport.number(Double(expected))) notifications in \(BenchReport.number(seconds, 2)) s = "
             + "\(BenchReport.number(figures.perSecond)) per second, \(BenchReport.number(figures.redisCommandsPerNotification, 1)) Redis commands each")
         // Where the time went: every process shares these cores, so a notification's cost is the sum.
         let parts = ["service", "simulator", "redis"].compactMap { name in perNotification[name].map { "\(name) \(BenchReport.number($0)) µs" } }
         report.line("  CPU per notification: \(parts.joined(separator: ", ")) (simulator: this process, with its receipts); "
             + "\(BenchReport.number(figures.coresBusy, 2)) of \(ProcessInfo.processInfo.activeProcessorCount) cores busy")
+        if let perBatch = figures.gatewayMessagesPerBatch {
+            report.line("  SMS gateway: \(BenchReport.number(Double(batchedMessages))) messages in \(BenchReport.number(Double(batchRequests))) batch requests, "
+                + "\(BenchReport.number(perBatch, 1)) each")
+        }
         return figures
     }
 

@@ -19,6 +19,8 @@ struct BenchStack: Sendable {
     let cipher: FieldCipher
     let httpPort: Int
     let configPath: String
+    /// The provider simulator, running in this process.
+    let sim: ProviderSimulator
     /// Streams per channel queue in the NotifyMe processes started.
     var partitions = 1
 
@@ -67,7 +69,7 @@ struct BenchStack: Sendable {
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
         let redis = RedisClient(configuration: try RedisConfiguration(url: redisURL), poolSize: 8, logger: logger)
         return BenchStack(directory: directory, redisURL: redisURL, redisPid: redisPid, redis: redis, cipher: try FieldCipher(secret: secret),
-                          httpPort: port, configPath: configPath, partitions: workers.partitions)
+                          httpPort: port, configPath: configPath, sim: sim, partitions: workers.partitions)
     }
 
     /// Starts this executable with `arguments` (`run`, or `worker <roles>`); with `waitForAPI`, waits until

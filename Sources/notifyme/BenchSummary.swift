@@ -46,6 +46,8 @@ struct BenchSummary: Codable, Sendable {
         var cpuMicrosecondsPerNotification: [String: Double] = [:]
         /// Cores busy on average over the run, whatever ran on them.
         var coresBusy: Double = 0
+        /// Messages per batch request the SMS gateway served, on average; nil when it served none.
+        var gatewayMessagesPerBatch: Double?
     }
 
     /// Fan-out of one topic event with only fan-out workers running, so every notification stays queued.

@@ -50,6 +50,8 @@ import Testing
         ("logLevel: loud\n", "logLevel"),
         ("providers:\n  sms:\n    - {name: a, type: gateway, url: http://x}\n", "providers.sms[0].apiKey"),
         ("providers:\n  sms:\n    - {name: a, type: fcm, serviceAccountFile: f}\n", "providers.sms[0].type"),
+        ("providers:\n  sms:\n    - {name: a, type: gateway, url: http://x, apiKey: k, batchSize: 0}\n", "providers.sms[0].batchSize"),
+        ("providers:\n  sms:\n    - {name: a, type: gateway, url: http://x, apiKey: k, batchSize: many}\n", "providers.sms[0].batchSize"),
         ("providers:\n  sms:\n    - {name: a, type: twilio, accountSid: A, authToken: t, colour: red}\n", "providers.sms[0].colour"),
         ("providers:\n  push:\n    - {name: a, type: fcm, serviceAccountFile: f, weight: -1}\n", "providers.push[0].weight"),
         ("providers:\n  failover:\n    threshold: 2\n", "providers.failover.threshold"),
@@ -70,7 +72,7 @@ import Testing
         let c = try NotifyConfiguration.parse(yaml: """
             providers:
               sms:
-                - {name: gw, type: gateway, url: "http://127.0.0.1:1/sms", apiKey: k, weight: 3, rate: 50, timeout: 2s}
+                - {name: gw, type: gateway, url: "http://127.0.0.1:1/sms", apiKey: k, weight: 3, rate: 50, timeout: 2s, batchSize: 250}
                 - {name: tw, type: twilio, accountSid: AC1, authToken: t, from: "+97317000000"}
               push:
                 - {name: web, type: webpush, vapidKeyFile: v.pem, subject: "mailto:ops@x.bh", allowedHosts: [127.0.0.1, fcm.googleapis.com]}
@@ -80,6 +82,7 @@ import Testing
         #expect(c.providers.sms[0].rate == 50)
         #expect(c.providers.sms[0].timeout == .seconds(2))
         #expect(c.providers.sms[0]["apiKey"] == "k")
+        #expect(c.providers.sms[0]["batchSize"] == "250")
         #expect(c.providers.sms[1].kind == .twilio)
         #expect(c.providers.push[0]["allowedHosts"] == "127.0.0.1,fcm.googleapis.com")
         #expect(!c.providers.usesSimulator)

@@ -58,6 +58,8 @@ struct BenchCommandTests {
             #expect((run["perSecond"] as? Double ?? 0) > 0)
             #expect((run["redisCommandsPerNotification"] as? Double ?? 0) > 1)
         }
+        // The SMS worker's concurrent sends reach the gateway as batch requests.
+        #expect((delivery.first?["gatewayMessagesPerBatch"] as? Double ?? 0) > 1, "\(result.out)")
 
         let fanout = try #require(summary["fanout"] as? [String: Any])
         #expect(fanout["queued"] as? Int == 1000)

@@ -66,6 +66,60 @@ struct SMSProviderTests {
         #expect(await Self.kind { try await gone.send(Self.message(to: "+97336001234")) }?.kind == .transient)
     }
 
+    /// Sends made together go as batch requests; each message keeps its own id, refusal and idempotency key.
+    @Test func gatewayBatchesConcurrentSendsEachWithItsOwnOutcome() async throws {
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        try await ProviderSimulator.withRunning { sim in
+            // Each request takes 100 ms, so sends started together find the request slots taken and wait for the next batch.
+            try sim.setBehaviour(ProviderBehaviour(latencyMs: 100), for: "gateway")
+            let gw = GatewaySMSAdapter(configuration: .init(name: "gw", url: "\(sim.baseURL)/sms/v1/messages", apiKey: sim.credentials.gateway.apiKey,
+                                                            timeout: .seconds(5), batchSize: 25), transport: transport)
+            let numbers = (0..<60).map { i in i == 7 ? "+97336000000" : "+973360\(String(format: "%05d", 10_001 + i))" }
+            @Sendable func sendAll() async -> [String: String] {
+                await withTaskGroup(of: (String, String).self) { group in
+                    for (i, number) in numbers.enumerated() {
+                        group.addTask {
+                            let outcome = await Self.kind { try await gw.send(Self.message(to: number, key: "ntf_\(i):sms")) }
+                            return (number, outcome.map { "\($0.kind)" } ?? "sent")
+                        }
+                    }
+                    var all: [String: String] = [:]
+                    for await (number, what) in group { all[number] = what }
+                    return all
+                }
+            }
+            let first = await sendAll()
+            #expect(first["+97336000000"] == "permanent")
+            #expect(first.values.filter { $0 == "sent" }.count == 59)
+            let batches = sim.gatewayBatches
+            #expect(batches.requests >= 2 && batches.messages >= 40, "\(batches)")
+            #expect(batches.requests <= 60 / 4, "at most four requests in flight, the rest in batches: \(batches)")
+            var counts = try sim.counts(provider: "gateway")
+            #expect(counts.count == 59 && counts.values.allSatisfy { $0 == 1 })
+            let ids = try sim.messages(provider: "gateway").map(\.messageId)
+            #expect(Set(ids).count == 59)
+
+            // The same sends again, as after a worker was killed mid-batch: the keys make them the messages already sent.
+            let again = await sendAll()
+            #expect(again == first)
+            counts = try sim.counts(provider: "gateway")
+            #expect(counts.count == 59 && counts.values.allSatisfy { $0 == 1 })
+
+            // A refusal of the whole request is every message's.
+            try sim.setBehaviour(ProviderBehaviour(latencyMs: 100, outage: true), for: "gateway")
+            #expect(Set((await sendAll()).values) == ["transient"])
+            try sim.setBehaviour(ProviderBehaviour(latencyMs: 100, maxPerSecond: 0), for: "gateway")
+            let throttled = await withTaskGroup(of: ProviderError?.self) { group in
+                for i in 0..<10 { group.addTask { await Self.kind { try await gw.send(Self.message(to: "+97336020001", key: "t\(i)")) } } }
+                var all: [ProviderError?] = []
+                for await e in group { all.append(e) }
+                return all
+            }
+            #expect(throttled.allSatisfy { $0?.kind == .transient && $0?.retryAfter == .seconds(1) })
+        }
+    }
+
     @Test func twilioSendsFormEncodedWithBasicAuthAndClassifiesErrors() async throws {
         let transport = CurlTransport()
         defer { transport.shutdown() }

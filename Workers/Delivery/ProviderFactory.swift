@@ -50,7 +50,8 @@ public struct ProviderFactory: Sendable {
         case .gateway:
             return GatewaySMSAdapter(configuration: .init(name: s.name, url: s["url"], apiKey: s["apiKey"],
                                                           sender: s["sender"].isEmpty ? "NotifyMe" : s["sender"],
-                                                          callbackURL: s["callbackURL"], timeout: s.timeout), transport: transport)
+                                                          callbackURL: s["callbackURL"], timeout: s.timeout,
+                                                          batchSize: Int(s["batchSize"]) ?? 100), transport: transport)
         case .twilio:
             return TwilioSMSAdapter(configuration: .init(
                 name: s.name, baseURL: s["url"].isEmpty ? "https://api.twilio.com" : s["url"], accountSid: s["accountSid"],
