@@ -3,7 +3,7 @@ import Redis
 /// Maps a provider's message id to the notification it carried, so a delivery receipt finds its notification.
 ///
 /// A receipt can beat the worker that records the mapping (a fast provider, a slow or redirected Redis write): it is
-/// then kept beside where the mapping goes, and the worker that writes the mapping picks it up in the same script.
+/// then kept beside where the mapping goes, and the worker that writes the mapping reads it just after.
 public struct ProviderMessageIndex: Sendable {
     let redis: RedisClient
     /// Receipts later than this are not expected; the mapping then expires.
@@ -20,14 +20,16 @@ public struct ProviderMessageIndex: Sendable {
     /// Records the mapping; returns a receipt that came before it (`"<status> <detail>"`), if one did.
     @discardableResult
     public func record(provider: String, messageId: String, notificationId: String) async throws -> String? {
-        try await redis.send(recordCommand(provider: provider, messageId: messageId, notificationId: notificationId)).string
+        try await redis.pipeline(recordCommands(provider: provider, messageId: messageId, notificationId: notificationId))[1].string
     }
 
-    /// ``record(provider:messageId:notificationId:)`` as a command, to pipeline with what follows an acceptance: its
-    /// reply is the early receipt, or nil. EVAL, not EVALSHA: a pipeline has no NOSCRIPT retry, and Redis caches it.
-    public func recordCommand(provider: String, messageId: String, notificationId: String) -> RedisCommand {
-        RedisCommand("EVAL", Self.recordScript.source, 2, Keys.providerMessage(provider: provider, messageId: messageId),
-                      Keys.providerMessageReceipt(provider: provider, messageId: messageId), notificationId, Int(lifetime.components.seconds))
+    /// ``record(provider:messageId:notificationId:)`` as two commands, to pipeline with what follows an acceptance: the
+    /// mapping, then the early receipt (the second reply, nil if none). No script is needed: the lookup is one, so a
+    /// receipt's lookup runs before the mapping (and keeps the receipt, which the read then finds) or after it (and
+    /// finds the mapping), and the two commands go in order on one connection.
+    public func recordCommands(provider: String, messageId: String, notificationId: String) -> [RedisCommand] {
+        [RedisCommand("SET", Keys.providerMessage(provider: provider, messageId: messageId), notificationId, "EX", Int(lifetime.components.seconds)),
+         RedisCommand("GET", Keys.providerMessageReceipt(provider: provider, messageId: messageId))]
     }
 
     /// For each receipt, in the order given and in one round trip: the notification id; or, for a message id not
@@ -53,11 +55,6 @@ public struct ProviderMessageIndex: Sendable {
     public func clearEarlyReceipt(provider: String, messageId: String) async throws {
         _ = try await redis.send("DEL", Keys.providerMessageReceipt(provider: provider, messageId: messageId))
     }
-
-    static let recordScript = RedisScript("""
-    redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
-    return redis.call('GET', KEYS[2])
-    """)
 
     static let lookupScript = RedisScript("""
     local id = redis.call('GET', KEYS[1])
