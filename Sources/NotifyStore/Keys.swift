@@ -43,8 +43,9 @@ public enum Keys {
     /// An idempotency reservation for one entity and Idempotency-Key.
     public static func idempotency(entity: String, keyHash: String) -> String { "nm:{i:\(entity):\(keyHash)}" }
 
-    /// A notification record and its timeline (same hash tag).
+    /// A notification record, which holds its timeline.
     public static func notification(_ id: String) -> String { "nm:{n:\(id)}" }
+    /// The timeline list of a record made before the record held its lines (same hash tag).
     public static func timeline(_ id: String) -> String { "nm:{n:\(id)}:timeline" }
 
     /// A work stream partition: `events` or a channel.

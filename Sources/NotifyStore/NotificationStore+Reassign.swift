@@ -28,10 +28,13 @@ extension NotificationStore {
     }
 
     static let reassignScript = RedisScript("""
-    if redis.call('HGET', KEYS[1], 'status') ~= ARGV[1] then return 0 end
-    redis.call('HSET', KEYS[1], 'status', 'queued')
-    if #ARGV > 2 then redis.call('HSET', KEYS[1], unpack(ARGV, 3)) end
-    \(NotificationScripts.appendLine("ARGV[2]"))
+    local f = redis.call('HMGET', KEYS[1], 'status', 'lines')
+    if f[1] ~= ARGV[1] then return 0 end
+    local set = {'status', 'queued'}
+    for i = 3, #ARGV do set[#set + 1] = ARGV[i] end
+    \(NotificationScripts.addLine("ARGV[2]", lines: "f[2]"))
+    redis.call('HSET', KEYS[1], unpack(set))
+    \(NotificationScripts.appendLegacyLine("ARGV[2]", lines: "f[2]"))
     return 1
     """)
 }

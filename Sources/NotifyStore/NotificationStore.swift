@@ -72,13 +72,15 @@ public struct NotificationStore: Sendable {
             RedisCommand("LRANGE", Keys.timeline(id), 0, -1),
         ])
         guard let (n, f) = try Self.record(id, replies[0]) else { return nil }
-        let listed = (replies[1].array ?? []).compactMap { v in
-            v.bytes.flatMap { try? JSONCoding.decoder.decode(TimelineEntry.self, from: Data($0)) }
-        }
+        // Records made before the lines were kept in them (no `lines`) have the rest in a list.
+        let count = Int(f["lines"] ?? "") ?? 0
+        let kept = count > 0 ? (1...count).compactMap { f["l\($0)"].map { Array($0.utf8) } } : []
+        let lines = (replies[1].array ?? []).compactMap(\.bytes) + kept
+        let rest = lines.compactMap { try? JSONCoding.decoder.decode(TimelineEntry.self, from: Data($0)) }
         // The first line is the record's creation (`detail0`); records made before that was kept have it in the list.
-        guard let detail = f["detail0"] else { return (n, listed, f) }
+        guard let detail = f["detail0"] else { return (n, rest, f) }
         let initial = f["initial"].flatMap(NotificationStatus.init(rawValue:)) ?? n.status
-        return (n, [TimelineEntry(at: n.createdAt, status: initial, detail: detail)] + listed, f)
+        return (n, [TimelineEntry(at: n.createdAt, status: initial, detail: detail)] + rest, f)
     }
 
     /// A notification without its timeline (what delivery needs: one read, nothing to decode), or nil.

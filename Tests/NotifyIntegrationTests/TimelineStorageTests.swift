@@ -4,25 +4,23 @@ import NotifyStore
 import Redis
 import Testing
 
-/// Where a notification's timeline lives: its first line is the record's creation, the rest in a list the first move makes,
-/// expiring with the record; records from before keep their list and read the same.
+/// Where a notification's timeline lives: in its record, the first line as its creation and each move as a field, so a
+/// notification is one key; records from before keep their list and read the same.
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct TimelineStorageTests {
-    @Test func theFirstLineIsTheRecordsCreationAndTheFirstMoveMakesTheListWithTheRecordsExpiry() async throws {
+    @Test func theTimelineLivesInTheRecord() async throws {
         let env = try await TestEnvironment()
         defer { env.stop() }
         let kit = DeliveryKit(env: env)
         let n = try await kit.queued(try await kit.resident(), channel: .sms)
-        // Fan-out writes one key per notification.
-        #expect(try await env.redis.send("EXISTS", Keys.timeline(n.id)).int == 0)
         #expect(try await kit.notifications.load(n.id)?.timeline.map(\.status) == [.queued])
 
         _ = try await kit.notifications.move(n.id, to: .sending, detail: "sending")
-        let recordTTL = try await env.redis.send("PTTL", Keys.notification(n.id)).int ?? 0
-        let listTTL = try await env.redis.send("PTTL", Keys.timeline(n.id)).int ?? 0
-        #expect(recordTTL > 0 && listTTL > 0 && abs(recordTTL - listTTL) < 2000, "record \(recordTTL) ms, list \(listTTL) ms")
         _ = try await kit.notifications.move(n.id, to: .sent, detail: "accepted")
-        #expect(try await env.redis.send("LLEN", Keys.timeline(n.id)).int == 2)
+        #expect(try await kit.notifications.reassign(n.id, expected: .sent, fields: [:], detail: "sent again") == false)
+        // One key for the whole life, lines counted in the record.
+        #expect(try await env.redis.send("EXISTS", Keys.timeline(n.id)).int == 0)
+        #expect(try await env.redis.send("HGET", Keys.notification(n.id), "lines").string == "2")
         let loaded = try #require(try await kit.notifications.load(n.id))
         #expect(loaded.timeline.map(\.status) == [.queued, .sending, .sent])
         #expect(loaded.timeline.map(\.detail) == ["queued", "sending", "accepted"])
@@ -32,15 +30,46 @@ struct TimelineStorageTests {
         #expect(try await kit.notifications.load(n.id)?.timeline.count == 3)
     }
 
+    @Test func aFallbackAddsItsLineToTheRecord() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        #expect(try await kit.notifications.reassign(n.id, expected: .queued, fields: ["channel": "email"], detail: "falling back to email"))
+        #expect(try await env.redis.send("EXISTS", Keys.timeline(n.id)).int == 0)
+        let loaded = try #require(try await kit.notifications.load(n.id))
+        #expect(loaded.timeline.map(\.detail) == ["queued", "falling back to email"])
+        #expect(loaded.notification.channel == .email)
+    }
+
+    /// A record made after the first line moved into the record and before the rest did: `detail0`, no `lines`, and its
+    /// later lines in a list that its first move makes with the record's expiry.
+    @Test func aRecordFromBeforeTheLinesMovedKeepsItsList() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        _ = try await env.redis.send("HDEL", Keys.notification(n.id), "lines")
+        _ = try await kit.notifications.move(n.id, to: .sending, detail: "sending")
+        let recordTTL = try await env.redis.send("PTTL", Keys.notification(n.id)).int ?? 0
+        let listTTL = try await env.redis.send("PTTL", Keys.timeline(n.id)).int ?? 0
+        #expect(recordTTL > 0 && listTTL > 0 && abs(recordTTL - listTTL) < 2000, "record \(recordTTL) ms, list \(listTTL) ms")
+        #expect(try await kit.notifications.reassign(n.id, expected: .sending, fields: [:], detail: "send interrupted"))
+        #expect(try await env.redis.send("LLEN", Keys.timeline(n.id)).int == 2)
+        #expect(try await env.redis.send("HEXISTS", Keys.notification(n.id), "l1").int == 0)
+        let loaded = try #require(try await kit.notifications.load(n.id))
+        #expect(loaded.timeline.map(\.detail) == ["queued", "sending", "send interrupted"])
+    }
+
     @Test func aRecordWhoseFirstLineIsInItsListReadsTheSameAndKeepsItsExpiry() async throws {
         let env = try await TestEnvironment()
         defer { env.stop() }
         let kit = DeliveryKit(env: env)
         let n = try await kit.queued(try await kit.resident(), channel: .sms)
-        // The layout records had before: no `detail0`, the first line in the list, both expiring.
+        // The first layout: no `detail0` or `lines`, the first line in the list, both expiring.
         let first = TimelineEntry(at: Date(), status: .queued, detail: "queued (before)").jsonText
         _ = try await env.redis.pipeline([
-            RedisCommand("HDEL", Keys.notification(n.id), "detail0"), RedisCommand("RPUSH", Keys.timeline(n.id), first),
+            RedisCommand("HDEL", Keys.notification(n.id), "detail0", "lines"), RedisCommand("RPUSH", Keys.timeline(n.id), first),
             RedisCommand("EXPIRE", Keys.timeline(n.id), 600),
         ])
         _ = try await kit.notifications.move(n.id, to: .sending, detail: "sending")
