@@ -86,7 +86,7 @@ public struct DeliveryOutcomes: Sendable {
                 if let (n, fields) = try await notifications.loadRecord(r.id) { try await completeInterrupted(n, fields: fields) }
                 results[i] = .ignored(current: current)
             case .moved(let from):
-                moved.append((i, EventStore.CountedMove(r.id, eventId: t.eventId, from: from, to: r.status)))
+                moved.append((i, EventStore.CountedMove(r.id, eventId: t.eventId, from: from, to: r.status, mark: t.countMark)))
                 results[i] = .applied(from: from)
             }
         }

@@ -17,26 +17,29 @@ enum NotificationScripts {
     return {1, '', '', ''}
     """)
 
-    /// Adds a timeline line to the fields `set` will write: the record's next `l<n>`, with `lines` counting them. `lines`
-    /// is the Lua expression of the record's `lines` field; a record made before lines were kept in it has none, and
-    /// ``appendLegacyLine(_:lines:)`` puts its line in its list instead.
-    static func addLine(_ line: String, lines: String) -> String {
+    /// Sets `line` to the number of the record's next timeline line, or nil for a record made before its lines were kept
+    /// in it (no `lines` field). `lines` is the Lua expression of that field.
+    static func lineNumber(lines: String) -> String {
+        "local line = \(lines) and tostring(tonumber(\(lines)) + 1)"
+    }
+
+    /// Adds the timeline line `entry` to the fields `set` will write: `l<line>`, with `lines` counting them.
+    static func addLine(_ entry: String) -> String {
         """
-        if \(lines) then
-          local n = tostring(tonumber(\(lines)) + 1)
-          set[#set + 1] = 'l' .. n
-          set[#set + 1] = \(line)
+        if line then
+          set[#set + 1] = 'l' .. line
+          set[#set + 1] = \(entry)
           set[#set + 1] = 'lines'
-          set[#set + 1] = n
+          set[#set + 1] = line
         end
         """
     }
 
-    /// A line of a record without `lines` goes to its timeline list (KEYS[2]); the move that makes the list gives it
-    /// the record's expiry.
-    static func appendLegacyLine(_ line: String, lines: String) -> String {
+    /// A record without `lines` (made before) keeps its lines in its timeline list (KEYS[2]); the move that makes the
+    /// list gives it the record's expiry.
+    static func appendLegacyLine(_ entry: String) -> String {
         """
-        if not \(lines) and redis.call('RPUSH', KEYS[2], \(line)) == 1 then
+        if not line and redis.call('RPUSH', KEYS[2], \(entry)) == 1 then
           local ttl = redis.call('PTTL', KEYS[1])
           if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
         end
@@ -47,9 +50,12 @@ enum NotificationScripts {
     /// (it runs three times for every notification sent, so every call inside counts).
     /// KEYS: record, timeline. ARGV: new status, allowed current statuses (comma list), timeline entry,
     /// attempts increment, then field/value pairs. A move the event's counts must follow (sending counts as queued) is
-    /// appended to the field `uncounted` as `from>to`, until ``settleCount`` removes it once counted.
+    /// marked `from>to` in the field `u<line>`, named after the move's timeline line, which the count deletes once done
+    /// (a plain HDEL); a record made before its lines were kept in it appends the move to the field `uncounted` instead,
+    /// which ``settleCount`` trims.
     /// Returns {moved 1/0/-1 missing, previous status}, and when moved also the callback flag, event id, reference and
-    /// entity (for the entity's status callback), the channel, and a receipt held while the notification was being sent.
+    /// entity (for the entity's status callback), the channel, a receipt held while the notification was being sent,
+    /// and the name of the move's mark (empty when it has none).
     static let transition = RedisScript("""
     local f = redis.call('HMGET', KEYS[1], 'status', 'uncounted', 'attempts', 'cb', 'eventId', 'reference', 'entity', 'channel', 'pendingReceipt',
                          'lines')
@@ -62,16 +68,22 @@ enum NotificationScripts {
       set[#set + 1] = 'attempts'
       set[#set + 1] = tostring((tonumber(f[3]) or 0) + tonumber(ARGV[4]))
     end
+    \(lineNumber(lines: "f[10]"))
     local nf = cur == 'sending' and 'queued' or cur
     local nt = ARGV[1] == 'sending' and 'queued' or ARGV[1]
-    if nf ~= nt then
+    local mark = ''
+    if nf ~= nt and line then
+      mark = 'u' .. line
+      set[#set + 1] = mark
+      set[#set + 1] = nf .. '>' .. nt
+    elseif nf ~= nt then
       set[#set + 1] = 'uncounted'
       set[#set + 1] = (f[2] and f[2] ~= '' and (f[2] .. ',') or '') .. nf .. '>' .. nt
     end
-    \(addLine("ARGV[3]", lines: "f[10]"))
+    \(addLine("ARGV[3]"))
     redis.call('HSET', KEYS[1], unpack(set))
-    \(appendLegacyLine("ARGV[3]", lines: "f[10]"))
-    return {1, cur, f[4] or '', f[5] or '', f[6] or '', f[7] or '', f[8] or '', f[9] or ''}
+    \(appendLegacyLine("ARGV[3]"))
+    return {1, cur, f[4] or '', f[5] or '', f[6] or '', f[7] or '', f[8] or '', f[9] or '', mark}
     """)
 
     /// Sets fields of a record that still exists (never creates a record without its expiry).
@@ -82,19 +94,36 @@ enum NotificationScripts {
     return 1
     """)
 
-    /// Removes one occurrence of each counted move (`from>to`) from the record's `uncounted` list.
+    /// Settles counted moves whose mark the caller does not know: each `from>to` comes off the record's `uncounted` list
+    /// (a record made before marks were named after lines), or else its lowest-numbered `u<line>` mark goes.
     /// KEYS: record. ARGV: the moves.
     static let settleCount = RedisScript("""
-    local u = redis.call('HGET', KEYS[1], 'uncounted')
-    if not u or u == '' then return 0 end
+    local u = redis.call('HGET', KEYS[1], 'uncounted') or ''
     local left = {}
     for m in string.gmatch(u, '[^,]+') do table.insert(left, m) end
+    local listed = #left
+    local marks = nil
     for i = 1, #ARGV do
+      local found = false
       for j = 1, #left do
-        if left[j] == ARGV[i] then table.remove(left, j) break end
+        if left[j] == ARGV[i] then table.remove(left, j) found = true break end
+      end
+      if not found then
+        if not marks then marks = redis.call('HGETALL', KEYS[1]) end
+        local best, bestN = nil, nil
+        for k = 1, #marks, 2 do
+          local n = tonumber(string.match(marks[k], '^u(%d+)$'))
+          if n and marks[k + 1] == ARGV[i] and (not bestN or n < bestN) then best, bestN = k, n end
+        end
+        if best then
+          redis.call('HDEL', KEYS[1], marks[best])
+          marks[best + 1] = ''
+        end
       end
     end
-    if #left == 0 then redis.call('HDEL', KEYS[1], 'uncounted') else redis.call('HSET', KEYS[1], 'uncounted', table.concat(left, ',')) end
+    if listed > 0 then
+      if #left == 0 then redis.call('HDEL', KEYS[1], 'uncounted') else redis.call('HSET', KEYS[1], 'uncounted', table.concat(left, ',')) end
+    end
     return 1
     """)
 }

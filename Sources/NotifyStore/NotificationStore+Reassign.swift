@@ -32,9 +32,10 @@ extension NotificationStore {
     if f[1] ~= ARGV[1] then return 0 end
     local set = {'status', 'queued'}
     for i = 3, #ARGV do set[#set + 1] = ARGV[i] end
-    \(NotificationScripts.addLine("ARGV[2]", lines: "f[2]"))
+    \(NotificationScripts.lineNumber(lines: "f[2]"))
+    \(NotificationScripts.addLine("ARGV[2]"))
     redis.call('HSET', KEYS[1], unpack(set))
-    \(NotificationScripts.appendLegacyLine("ARGV[2]", lines: "f[2]"))
+    \(NotificationScripts.appendLegacyLine("ARGV[2]"))
     return 1
     """)
 }

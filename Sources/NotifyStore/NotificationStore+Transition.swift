@@ -10,6 +10,9 @@ extension NotificationStore {
         public let eventId: String
         /// A receipt that came while the notification was still being sent (`"<status> <detail>"`), if one did.
         public let pendingReceipt: String?
+        /// The field that marks the move as not yet counted on its event, for ``EventStore/countMove(_:eventId:from:to:mark:then:)``;
+        /// nil when the move needs no count, or for a record made before marks were named (its count finds the move).
+        public var countMark: String? = nil
     }
 
     /// ``move(_:to:detail:countAttempt:fields:now:)``, also returning the event id and any held receipt.
@@ -63,7 +66,8 @@ extension NotificationStore {
                 try await CallbackQueue(redis: redis).add([CallbackPayload(notificationId: id, eventId: eventId, entity: entity, reference: reference,
                                                                            status: status, detail: detail, at: now)])
             }
-            return Transition(move: .moved(from: p), eventId: eventId, pendingReceipt: held)
+            let mark = r.count > 8 ? r[8].string.flatMap { $0.isEmpty ? nil : $0 } : nil
+            return Transition(move: .moved(from: p), eventId: eventId, pendingReceipt: held, countMark: mark)
         case (0, let p?): return Transition(move: .refused(current: p), eventId: eventId, pendingReceipt: held)
         default: return Transition(move: .missing, eventId: "", pendingReceipt: nil)
         }

@@ -19,7 +19,7 @@ extension ChannelDelivery {
         do {
             let records = try await stores.notifications.loadRecords(ids)
             let candidates = records.enumerated().compactMap { index, record -> (index: Int, n: NotificationRecord, fields: [String: String])? in
-                guard let (n, fields) = record, n.channel == channel, n.status == .queued, (fields["uncounted"] ?? "").isEmpty else { return nil }
+                guard let (n, fields) = record, n.channel == channel, n.status == .queued, !EventStore.hasUncountedMoves(fields) else { return nil }
                 return (index, n, fields)
             }
             guard !candidates.isEmpty else { return prepared }

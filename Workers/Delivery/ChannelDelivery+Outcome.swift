@@ -6,8 +6,9 @@ import Metrics
 extension ChannelDelivery {
     /// Moves to a final status (or `sent`) and adjusts the event's counts, which count `sending` as `queued`.
     func finish(_ n: NotificationRecord, _ status: NotificationStatus, detail: String, fields: [String: String] = [:]) async throws {
-        if case .moved(let previous) = try await stores.notifications.move(n.id, to: status, detail: detail, fields: fields) {
-            try await stores.events.countMove(n.id, eventId: n.eventId, from: previous, to: status)
+        let t = try await stores.notifications.transition(n.id, to: status, detail: detail, fields: fields)
+        if case .moved(let previous) = t.move {
+            try await stores.events.countMove(n.id, eventId: n.eventId, from: previous, to: status, mark: t.countMark)
         }
     }
 
@@ -42,9 +43,9 @@ extension ChannelDelivery {
     /// A permanent failure: the next channel where the catalogue allows it, else failed and dead-lettered.
     func permanent(_ n: NotificationRecord, contact: Contact, from status: NotificationStatus, detail: String, fields: [String: String]) async throws {
         if try await fallBack(n, contact: contact, from: status, detail: detail, fields: fields, anyEvent: false) { return }
-        guard case .moved(let previous) = try await stores.notifications.move(n.id, to: .failed, detail: detail,
-                                                                              fields: [DeadLetterStore.marker: "due"]) else { return }
-        try await stores.events.countMove(n.id, eventId: n.eventId, from: previous, to: .failed)
+        let t = try await stores.notifications.transition(n.id, to: .failed, detail: detail, fields: [DeadLetterStore.marker: "due"])
+        guard case .moved(let previous) = t.move else { return }
+        try await stores.events.countMove(n.id, eventId: n.eventId, from: previous, to: .failed, mark: t.countMark)
         let history = try await stores.notifications.load(n.id)?.timeline ?? []
         try await stores.deadLetters.add(DeadLetter(
             notificationId: n.id, channel: channel, eventId: n.eventId, eventType: n.eventType, entity: n.entity,

@@ -143,7 +143,7 @@ struct ChannelDelivery: Sendable {
     /// recorded. Returns whether `ack` went.
     private func settleSent(_ n: NotificationRecord, _ t: NotificationStore.Transition?, early: String?, ack: RedisCommand?) async throws -> Bool {
         guard let t, case .moved(let previous) = t.move else { return false }
-        try await stores.events.countMove(n.id, eventId: n.eventId, from: previous, to: .sent, then: ack.map { [$0] } ?? [])
+        try await stores.events.countMove(n.id, eventId: n.eventId, from: previous, to: .sent, mark: t.countMark, then: ack.map { [$0] } ?? [])
         if let held = t.pendingReceipt ?? early { try await stores.outcomes.applyHeld(n.id, receipt: held) }
         return ack != nil
     }
