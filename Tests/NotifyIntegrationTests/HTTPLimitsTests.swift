@@ -101,9 +101,9 @@ struct HTTPLimitsTests {
                 c.send("POST /v1/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(key)\r\n"
                     + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
                 c.send(body)
-                return c.readUntilClosed(timeout: 10)
+                return c.readUntilClosed(timeout: 25)
             }
-            let text = try #require(reply, "the connection was still open after 10 s")
+            let text = try #require(reply, "the connection was still open after 25 s")
             #expect(text.hasPrefix("HTTP/1.1 413"), "\(text.prefix(200))")
         }
     }
