@@ -25,11 +25,16 @@ extension SimulatorCredentials {
         }
         do {
             var fcm = try FCMServiceAccount(json: String(contentsOf: files[0], encoding: .utf8))
+            let moved = fcm.tokenURI != tokenURI
             fcm.tokenURI = tokenURI
             let pem = try String(contentsOf: files[1], encoding: .utf8)
             let other = try JSONDecoder().decode(OtherSecrets.self, from: Data(contentsOf: files[2]))
             let apns = APNsCredentials(teamId: other.apns.teamId, keyId: other.apns.keyId, privateKeyPEM: pem, topic: other.apns.topic)
-            return SimulatorCredentials(gateway: other.gateway, twilio: other.twilio, fcm: fcm, apns: apns)
+            let credentials = SimulatorCredentials(gateway: other.gateway, twilio: other.twilio, fcm: fcm, apns: apns)
+            // At once, not only when the listener binds: a client reading the file before that (`notifyme run` builds its
+            // providers first) would otherwise ask a previous run's port for its tokens.
+            if moved { try credentials.writeServiceAccount(to: directory) }
+            return credentials
         } catch let error as SimulatorError {
             throw error
         } catch {

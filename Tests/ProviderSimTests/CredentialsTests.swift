@@ -48,5 +48,15 @@ extension ProviderSimTests {
                 #expect(try await FCMTests.accessToken(sim).hasPrefix("ya29.sim-"))
             }
         }
+
+        /// A simulator on another configured port points the file at it as soon as it is made, before it listens: a
+        /// client that reads the file first must not ask the previous port for tokens.
+        @Test func aNewPortIsInTheFileBeforeTheSimulatorListens() async throws {
+            let directory = try Loopback.temporaryDirectory("nm-sim-creds").path
+            _ = try ProviderSimulator(configuration: SimulatorConfiguration(host: "127.0.0.1", port: 41001, credentialsDirectory: directory))
+            _ = try ProviderSimulator(configuration: SimulatorConfiguration(host: "127.0.0.1", port: 41002, credentialsDirectory: directory))
+            let written = try String(contentsOfFile: directory + "/fcm-service-account.json", encoding: .utf8)
+            #expect(try FCMServiceAccount(json: written).tokenURI == "http://127.0.0.1:41002/fcm/token")
+        }
     }
 }
