@@ -14,10 +14,8 @@ final class RequestLimitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    /// A handler that never reads the body answers without seeing the error; this bounds how long it may take. It is
-    /// generous: a handler that does read the body answers 413 or 408 through it, and on a loaded machine (a fresh-clone
-    /// CI run) that took over 5 s, so the connection closed with no answer at all.
-    static let closeGrace = TimeAmount.seconds(15)
+    /// A handler that never reads the body answers without seeing the error; this bounds how long it may take.
+    static let closeGrace = TimeAmount.seconds(5)
     /// After the answer, the rest of the body is read and dropped until the client has sent nothing for this long,
     /// and for `maxLinger` at most; then the connection closes. Closing a socket with unread input sends a reset, and a
     /// reset can destroy the answer before the client reads it (a loaded client may still be sending its body).
