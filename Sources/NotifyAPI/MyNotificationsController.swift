@@ -39,16 +39,14 @@ struct MyNotificationsController {
         }
         let reply = try await redis.send("ZREVRANGEBYSCORE", Keys.residentNotifications(cpr), max, "-inf", "WITHSCORES", "LIMIT", 0, Self.pageSize)
         let flat = reply.array ?? []
-        var items: [Item] = []
-        var lastScore: String?
-        var i = 0
-        while i + 1 < flat.count {
-            if let id = flat[i].string, let (n, _, _) = try await notifications.load(id) {
-                items.append(Item(id: n.id, eventType: n.eventType, channel: n.channel.rawValue, status: n.status.rawValue,
-                                  createdAt: n.createdAt, subject: n.message?.subject, body: n.message?.body))
+        let ids = stride(from: 0, to: flat.count - 1, by: 2).compactMap { flat[$0].string }
+        let lastScore = flat.count >= 2 ? flat[flat.count - 1].string : nil
+        // The records alone, in one round trip: the list shows no timeline.
+        let items = try await notifications.loadRecords(ids).compactMap { record in
+            record.map { n, _ in
+                Item(id: n.id, eventType: n.eventType, channel: n.channel.rawValue, status: n.status.rawValue,
+                     createdAt: n.createdAt, subject: n.message?.subject, body: n.message?.body)
             }
-            lastScore = flat[i + 1].string
-            i += 2
         }
         let next = flat.count / 2 == Self.pageSize ? lastScore.flatMap { Double($0) }.map { String(Int($0)) } : nil
         return JSONResponse(Page(items: items, next: next))

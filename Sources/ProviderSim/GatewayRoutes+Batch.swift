@@ -26,12 +26,9 @@ extension GatewayRoutes {
             case .accepted(let message, _):
                 return ["id": .string(message.messageId), "status": "accepted"]
             case .refused(let refusal):
-                var result: JSON = ["status": "rejected", "error": ["code": .string(refusal.code), "message": .string(refusal.message)]]
-                if let wait = refusal.retryAfter, case .object(var members) = result {
-                    members["retryAfter"] = .int(wait)
-                    result = .object(members)
-                }
-                return result
+                var members: [String: JSON] = ["status": "rejected", "error": ["code": .string(refusal.code), "message": .string(refusal.message)]]
+                if let wait = refusal.retryAfter { members["retryAfter"] = .int(wait) }
+                return .object(members)
             }
         }
         return SimResponse.json(200, ["results": .array(results)])
