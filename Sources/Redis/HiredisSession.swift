@@ -15,6 +15,8 @@ final class HiredisSession {
     private var endpoint: RedisConfiguration.Endpoint
     private var appliedTimeout: Duration?
     private let argv = ArgvBuffer()
+    /// Bytes of read buffer a connection keeps between replies.
+    private static let retainedReadBuffer = 1024 * 1024
 
     /// Writes to a socket the server closed raise SIGPIPE, which would kill the process.
     private static let ignoreSIGPIPE: Void = nm_ignore_sigpipe()
@@ -30,13 +32,12 @@ final class HiredisSession {
 
     /// One command, one round trip; error replies come back as `.error`.
     func execute(_ command: RedisCommand, timeout: Duration, on endpoint: RedisConfiguration.Endpoint) throws(RedisError) -> RedisValue {
-        guard !command.arguments.isEmpty else { throw .reply("ERR empty command") }
+        guard command.count > 0 else { throw .reply("ERR empty command") }
         let ctx = try prepare(timeout: timeout, endpoint: endpoint)
         var savedErrno: Int32 = 0
         let raw = argv.withArgv(command) { argc, argvPointer, lengths in
             nm_redis_command_argv(ctx, argc, argvPointer, lengths, &savedErrno)
         }
-        defer { finish() }
         guard let raw else { throw failure(ctx, errno: savedErrno, doing: command.name) }
         defer { freeReplyObject(raw) }
         return RedisValue(reply: raw.assumingMemoryBound(to: redisReply.self))
@@ -45,9 +46,8 @@ final class HiredisSession {
     /// All commands appended, then all replies read: one round trip; error replies come back as `.error`.
     func execute(_ commands: [RedisCommand], timeout: Duration, on endpoint: RedisConfiguration.Endpoint) throws(RedisError) -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
-        guard commands.allSatisfy({ !$0.arguments.isEmpty }) else { throw .reply("ERR empty command in pipeline") }
+        guard commands.allSatisfy({ $0.count > 0 }) else { throw .reply("ERR empty command in pipeline") }
         let ctx = try prepare(timeout: timeout, endpoint: endpoint)
-        defer { finish() }
         return try roundTrip(ctx, commands)
     }
 
@@ -103,6 +103,9 @@ final class HiredisSession {
         }
         context = ctx
         appliedTimeout = nil
+        // The reader keeps its buffer between replies up to this size, instead of freeing it whenever it holds more than
+        // 16 KiB free (hiredis's default): a pipeline's replies often do, and each free and regrowth costs malloc work.
+        ctx.pointee.reader.pointee.maxbuf = HiredisSession.retainedReadBuffer
         do throws(RedisError) {
             guard redisSetTimeout(ctx, configuration.commandTimeout.timeval) == REDIS_OK else {
                 throw failure(ctx, errno: errno, doing: "setting the command timeout")
@@ -162,10 +165,6 @@ final class HiredisSession {
             freeReplyObject(reply)
         }
         return replies
-    }
-
-    private func finish() {
-        argv.shrinkIfLarge()
     }
 
     /// Turns the context's error into a RedisError and discards the context: after a timeout or I/O

@@ -1,12 +1,9 @@
 extension RedisClient {
     /// EVALSHA; on NOSCRIPT (script cache flushed, server restarted) runs EVAL, which also caches it.
     public func evalsha(_ script: RedisScript, keys: [String], args: [any RedisArgument]) async throws -> RedisValue {
-        var command = RedisCommand("EVALSHA", [])
-        command.arguments.reserveCapacity(3 + keys.count + args.count)
-        command.arguments.append(Array(script.sha1.utf8))
-        command.arguments.append(Array(String(keys.count).utf8))
-        for key in keys { command.arguments.append(Array(key.utf8)) }
-        for arg in args { command.arguments.append(arg.redisBytes) }
+        var command = RedisCommand("EVALSHA", script.sha1, keys.count)
+        for key in keys { command.append(key) }
+        for arg in args { command.append(arg) }
         return try await evalsha(command, script: script)
     }
 

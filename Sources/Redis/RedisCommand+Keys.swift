@@ -2,28 +2,27 @@ extension RedisCommand {
     /// The keys this command names, as far as routing needs them: every key of the commands NotifyMe sends
     /// (scripts' declared keys, streams after STREAMS, the key after a subcommand), none for server commands.
     public var keys: [[UInt8]] {
-        guard arguments.count > 1 else { return [] }
+        guard count > 1 else { return [] }
+        let key = { (index: Int) in Array(argument(index)) }
         switch upperName {
         case "EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO":
-            guard arguments.count > 2, let count = Int(String(decoding: arguments[2], as: UTF8.self)), count > 0,
-                  arguments.count >= 3 + count else { return [] }
-            return Array(arguments[3..<(3 + count)])
+            guard count > 2, let declared = Int(String(decoding: argument(2), as: UTF8.self)), declared > 0,
+                  count >= 3 + declared else { return [] }
+            return (3..<(3 + declared)).map(key)
         case "XREAD", "XREADGROUP":
-            guard let streams = arguments.firstIndex(where: { String(decoding: $0, as: UTF8.self).uppercased() == "STREAMS" }) else {
-                return []
-            }
-            let rest = arguments[(streams + 1)...]
-            return Array(rest.prefix(rest.count / 2))
+            guard let streams = (1..<count).first(where: { upperArgument($0) == "STREAMS" }) else { return [] }
+            let rest = (streams + 1)..<count
+            return rest.prefix(rest.count / 2).map(key)
         case "XGROUP", "XINFO", "OBJECT", "MEMORY":
-            return arguments.count > 2 && !Self.subcommandsWithoutKey.contains(upperArgument(1)) ? [arguments[2]] : []
+            return count > 2 && !Self.subcommandsWithoutKey.contains(upperArgument(1)) ? [key(2)] : []
         case "DEL", "UNLINK", "EXISTS", "TOUCH", "MGET", "WATCH", "SINTER", "SUNION", "SDIFF":
-            return Array(arguments.dropFirst())
+            return (1..<count).map(key)
         case "MSET", "MSETNX":
-            return stride(from: 1, to: arguments.count, by: 2).map { arguments[$0] }
+            return stride(from: 1, to: count, by: 2).map(key)
         case "RENAME", "RENAMENX", "SMOVE", "LMOVE", "RPOPLPUSH", "COPY", "ZRANGESTORE":
-            return Array(arguments[1...min(2, arguments.count - 1)])
+            return (1...min(2, count - 1)).map(key)
         default:
-            return Self.keyless.contains(upperName) ? [] : [arguments[1]]
+            return Self.keyless.contains(upperName) ? [] : [key(1)]
         }
     }
 
@@ -38,7 +37,7 @@ extension RedisCommand {
 
     private var upperName: String { name.uppercased() }
 
-    private func upperArgument(_ index: Int) -> String { String(decoding: arguments[index], as: UTF8.self).uppercased() }
+    private func upperArgument(_ index: Int) -> String { String(decoding: argument(index), as: UTF8.self).uppercased() }
 
     private static let subcommandsWithoutKey: Set<String> = ["HELP", "STATS", "DOCTOR", "MALLOC-STATS", "PURGE"]
 

@@ -92,7 +92,7 @@ public final class RedisConnection: Sendable {
     static func process(_ jobs: [Job], on session: HiredisSession) {
         var i = 0
         while i < jobs.count {
-            if jobs[i].commands.isEmpty || jobs[i].commands.contains(where: { $0.arguments.isEmpty }) {
+            if jobs[i].commands.isEmpty || jobs[i].commands.contains(where: { $0.count == 0 }) {
                 jobs[i].continuation.resume(throwing: RedisError.reply("ERR empty command"))
                 i += 1
                 continue
@@ -100,7 +100,7 @@ public final class RedisConnection: Sendable {
             var end = i + 1
             var total = jobs[i].commands.count
             while end < jobs.count, jobs[end].timeout == jobs[i].timeout, jobs[end].endpoint == jobs[i].endpoint, total < coalesceLimit,
-                  !jobs[end].commands.isEmpty, !jobs[end].commands.contains(where: { $0.arguments.isEmpty }) {
+                  !jobs[end].commands.isEmpty, !jobs[end].commands.contains(where: { $0.count == 0 }) {
                 total += jobs[end].commands.count
                 end += 1
             }

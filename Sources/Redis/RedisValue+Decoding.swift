@@ -41,9 +41,7 @@ extension RedisValue {
     }
 
     static func utf8String(_ bytes: [UInt8]) -> String? {
-        let text = String(decoding: bytes, as: UTF8.self)
-        // Decoding repairs invalid sequences; a repaired string is longer or different, so compare.
-        return text.utf8.elementsEqual(bytes) ? text : nil
+        String(validating: bytes, as: UTF8.self)
     }
 
     static func parseInt(_ bytes: [UInt8]) -> Int? {

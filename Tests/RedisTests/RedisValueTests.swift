@@ -58,6 +58,13 @@ import Testing
         #expect(([0, 255] as [UInt8]).redisBytes == [0, 255])
         #expect(true.redisBytes == Array("1".utf8))
         #expect(false.redisBytes == Array("0".utf8))
+        // What a command's buffer gets is the same bytes.
+        let samples: [any RedisArgument] = ["héllo", "abc".dropFirst(), -12, Int64.min, UInt64.max, 1.5, [0, 255] as [UInt8], true, false]
+        for sample in samples {
+            var buffer: [UInt8] = [7]
+            sample.appendRedisBytes(to: &buffer)
+            #expect(buffer == [7] + sample.redisBytes)
+        }
     }
 
     @Test func commandHoldsNameThenArguments() {
@@ -67,6 +74,21 @@ import Testing
         let list: [any RedisArgument] = ["a", 1]
         #expect(RedisCommand("RPUSH", list).arguments.count == 3)
         #expect(RedisCommand("PING").arguments == [Array("PING".utf8)])
+    }
+
+    @Test func commandKeepsItsArgumentsBackToBackInOneBuffer() {
+        var command = RedisCommand("HSET", "k", "", 42, [0xFF, 0x00] as [UInt8])
+        command.append("héllo")
+        #expect(command.storage == Array("HSETk42".utf8) + [0xFF, 0x00] + Array("héllo".utf8))
+        #expect(command.ends == [4, 5, 5, 7, 9, 15])
+        #expect(command.count == 6)
+        #expect(Array(command.argument(2)) == [])
+        #expect(Array(command.argument(4)) == [0xFF, 0x00])
+        // Rewriting one argument (EVALSHA to EVAL) rebuilds the buffer around it.
+        command.arguments[1] = Array("longer key".utf8)
+        #expect(command.arguments == [Array("HSET".utf8), Array("longer key".utf8), [], Array("42".utf8), [0xFF, 0x00], Array("héllo".utf8)])
+        #expect(command.ends == [4, 14, 14, 16, 18, 24])
+        #expect(command.name == "HSET")
     }
 
     @Test func execResultMapsTransactionOutcomes() throws {
