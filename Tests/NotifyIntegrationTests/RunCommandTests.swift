@@ -1,5 +1,7 @@
 import Foundation
+import NotifyStore
 import NotifyTestSupport
+import Redis
 import Testing
 import Transport
 
@@ -56,14 +58,20 @@ struct RunCommandTests {
         #expect(me.bodyString.contains(#""sms":true"#), "\(me.bodyString)")
 
         // The simulator posts its signed delivery receipt back to the API: the SMS ends `delivered`.
-        var smsStatus = ""
+        var smsStatus = "", smsId = ""
         for _ in 0..<50 where smsStatus != "delivered" {
             let mine = try await http("GET", "\(base)/v1/me/notifications", token: trimmedToken, body: nil)
             let items = ((try? JSONSerialization.jsonObject(with: Data(mine.body))) as? [String: Any])?["items"] as? [[String: Any]] ?? []
-            smsStatus = items.first { $0["channel"] as? String == "sms" }?["status"] as? String ?? ""
+            let sms = items.first { $0["channel"] as? String == "sms" }
+            (smsStatus, smsId) = (sms?["status"] as? String ?? "", sms?["id"] as? String ?? "")
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(smsStatus == "delivered", "\(run.output)")
+        // Its timeline lines are longer than Redis's default listpack limit; the embedded server keeps the record compact.
+        let redis = RedisClient(configuration: try RedisConfiguration(url: "unix://\(socket)"))
+        #expect(try await redis.send("HLEN", Keys.notification(smsId)).int ?? 0 > 10)
+        #expect(try await redis.send("OBJECT", "ENCODING", Keys.notification(smsId)).string == "listpack")
+        redis.close()
 
         let pub = try await http("POST", "\(base)/v1/events", token: trimmedKey, body: Req.expiryEvent)
         #expect(pub.status == 202, "\(pub.bodyString)")
