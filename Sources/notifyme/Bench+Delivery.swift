@@ -11,8 +11,8 @@ extension Bench {
     static func deliver(label: String, topic: String, expected: Int, http: BenchHTTP, stack: BenchStack, service: BenchService, key: String,
                         report: BenchReport) async throws -> BenchSummary.Delivery {
         let before = try await RedisInfo.read(stack.redis)
-        var pids = ["service": service.pid, "simulator": getpid()]
-        if let redis = stack.redisPid { pids["redis"] = redis }
+        // Redis's CPU comes from INFO: it counts its AOF rewrites apart, and works for a given server or cluster too.
+        let pids = ["service": service.pid, "simulator": getpid()]
         let cpuBefore = ProcessCPU.read(pids)
         let batchesBefore = stack.sim.gatewayBatches
         let started = ContinuousClock.now
@@ -26,17 +26,25 @@ extension Bench {
         let seconds = (ContinuousClock.now - started).seconds
         let cpu = ProcessCPU.read(pids).since(cpuBefore)
         let after = try await RedisInfo.read(stack.redis)
-        let perNotification = cpu.seconds.mapValues { $0 * 1e6 / Double(max(1, expected)) }
+        var spent = cpu.seconds
+        spent["redis"] = after.cpuSeconds - before.cpuSeconds
+        spent["redisAOFRewrites"] = after.rewriteCPUSeconds - before.rewriteCPUSeconds
+        let perNotification = spent.mapValues { $0 * 1e6 / Double(max(1, expected)) }
+        let rewrites = after.aofRewrites - before.aofRewrites
         let batches = stack.sim.gatewayBatches
         let (batchRequests, batchedMessages) = (batches.requests - batchesBefore.requests, batches.messages - batchesBefore.messages)
         let figures = BenchSummary.Delivery(channel: label, notifications: expected, seconds: seconds, perSecond: Double(expected) / seconds,
                                             redisCommandsPerNotification: Double(after.commandsProcessed - before.commandsProcessed) / Double(max(1, expected)),
                                             cpuMicrosecondsPerNotification: perNotification, coresBusy: cpu.machineBusy / seconds,
-                                            gatewayMessagesPerBatch: batchRequests > 0 ? Double(batchedMessages) / Double(batchRequests) : nil)
+                                            gatewayMessagesPerBatch: batchRequests > 0 ? Double(batchedMessages) / Double(batchRequests) : nil,
+                                            redisAOFRewrites: rewrites)
         report.line("end to end, \(label): \(BenchReport.number(Double(expected))) notifications in \(BenchReport.number(seconds, 2)) s = "
             + "\(BenchReport.number(figures.perSecond)) per second, \(BenchReport.number(figures.redisCommandsPerNotification, 1)) Redis commands each")
         // Where the time went: every process shares these cores, so a notification's cost is the sum.
-        let parts = ["service", "simulator", "redis"].compactMap { name in perNotification[name].map { "\(name) \(BenchReport.number($0)) µs" } }
+        var parts = ["service", "simulator", "redis"].compactMap { name in perNotification[name].map { "\(name) \(BenchReport.number($0)) µs" } }
+        if rewrites > 0, let share = perNotification["redisAOFRewrites"] {
+            parts[parts.count - 1] += " (\(BenchReport.number(share)) µs of it in \(rewrites) AOF rewrite\(rewrites == 1 ? "" : "s"))"
+        }
         report.line("  CPU per notification: \(parts.joined(separator: ", ")) (simulator: this process, with its receipts); "
             + "\(BenchReport.number(figures.coresBusy, 2)) of \(ProcessInfo.processInfo.activeProcessorCount) cores busy")
         if let perBatch = figures.gatewayMessagesPerBatch {

@@ -42,12 +42,14 @@ struct BenchSummary: Codable, Sendable {
         var perSecond: Double
         var redisCommandsPerNotification: Double
         /// CPU time per notification of `service` (NotifyMe), `simulator` (the bench process with the provider simulator)
-        /// and `redis` (with its AOF rewrites), which all share the machine.
+        /// and `redis` (with its AOF rewrites, also given alone as `redisAOFRewrites`), which all share the machine.
         var cpuMicrosecondsPerNotification: [String: Double] = [:]
         /// Cores busy on average over the run, whatever ran on them.
         var coresBusy: Double = 0
         /// Messages per batch request the SMS gateway served, on average; nil when it served none.
         var gatewayMessagesPerBatch: Double?
+        /// AOF rewrites Redis finished during the run (each a fork that writes the whole dataset).
+        var redisAOFRewrites = 0
     }
 
     /// Fan-out of one topic event with only fan-out workers running, so every notification stays queued.

@@ -1,21 +1,31 @@
 import Redis
 
-/// Figures from `INFO`: how many commands the server has run, and its memory (summed over a cluster's masters).
+/// Figures from `INFO`: how many commands the server has run, its memory, and its CPU time (summed over a cluster's masters).
 struct RedisInfo: Sendable {
     let commandsProcessed: Int
     let usedMemory: Int
     let usedMemoryPeak: Int
+    /// CPU seconds, user and system, of the server and of the children it reaped (its AOF rewrites).
+    let cpuSeconds: Double
+    /// The children's share of `cpuSeconds`.
+    let rewriteCPUSeconds: Double
+    /// AOF rewrites since the server started.
+    let aofRewrites: Int
 
     static func read(_ redis: RedisClient) async throws -> RedisInfo {
-        var fields: [Substring: Int] = [:]
+        var fields: [Substring: Double] = [:]
         for reply in try await redis.sendToEachNode(RedisCommand("INFO", "all")) {
             let text = reply.string ?? ""
             for line in text.split(whereSeparator: \.isNewline) {
                 guard let colon = line.firstIndex(of: ":") else { continue }
-                if let value = Int(line[line.index(after: colon)...]) { fields[line[..<colon], default: 0] += value }
+                if let value = Double(line[line.index(after: colon)...]) { fields[line[..<colon], default: 0] += value }
             }
         }
-        return RedisInfo(commandsProcessed: fields["total_commands_processed"] ?? 0, usedMemory: fields["used_memory"] ?? 0,
-                         usedMemoryPeak: fields["used_memory_peak"] ?? 0)
+        let count = { (name: Substring) in Int(fields[name] ?? 0) }
+        let children = (fields["used_cpu_user_children"] ?? 0) + (fields["used_cpu_sys_children"] ?? 0)
+        return RedisInfo(commandsProcessed: count("total_commands_processed"), usedMemory: count("used_memory"),
+                         usedMemoryPeak: count("used_memory_peak"),
+                         cpuSeconds: (fields["used_cpu_user"] ?? 0) + (fields["used_cpu_sys"] ?? 0) + children,
+                         rewriteCPUSeconds: children, aofRewrites: count("aof_rewrites"))
     }
 }

@@ -20,7 +20,13 @@ struct BenchCommandTests {
         #expect(machine["redisMasters"] as? Int == 3 && machine["partitions"] as? Int == 3)
         let delivery = summary["delivery"] as? [[String: Any]] ?? []
         #expect(delivery.map { $0["notifications"] as? Int } == [100, 100, 100, 300])
-        for run in delivery { #expect((run["redisCommandsPerNotification"] as? Double ?? 0) > 1) }
+        for run in delivery {
+            #expect((run["redisCommandsPerNotification"] as? Double ?? 0) > 1)
+            // Redis's CPU is read from each master's INFO, so a given cluster's counts too.
+            let cpu = run["cpuMicrosecondsPerNotification"] as? [String: Double] ?? [:]
+            #expect((cpu["redis"] ?? 0) > 0 && (cpu["redisAOFRewrites"] ?? -1) >= 0, "\(cpu)")
+            #expect(run["redisAOFRewrites"] is Int)
+        }
         #expect((summary["fanout"] as? [String: Any])?["queued"] as? Int == 1000)
         // Every master holds part of the data: the load spread over the cluster.
         for port in cluster.ports {
@@ -57,6 +63,8 @@ struct BenchCommandTests {
         for run in delivery {
             #expect((run["perSecond"] as? Double ?? 0) > 0)
             #expect((run["redisCommandsPerNotification"] as? Double ?? 0) > 1)
+            let cpu = run["cpuMicrosecondsPerNotification"] as? [String: Double] ?? [:]
+            #expect((cpu["service"] ?? 0) > 0 && (cpu["redis"] ?? 0) > 0, "\(cpu)")
         }
         // The SMS worker's concurrent sends reach the gateway as batch requests.
         #expect((delivery.first?["gatewayMessagesPerBatch"] as? Double ?? 0) > 1, "\(result.out)")
