@@ -26,7 +26,7 @@ final class EmbeddedRedis: Sendable {
 
     /// The longest field value a hash may hold and stay a listpack (Redis's default is 64 bytes). A notification's
     /// timeline lines and message body are longer, so with the default its record turns into a hashtable at its
-    /// first move: about a third more memory for each notification kept, and a slower AOF rewrite.
+    /// first move: about 1.2 KB more memory for each notification kept, and a slower AOF rewrite.
     static let listpackValueLimit = 1024
 
     /// Starts the server, or returns nil when one already answers on the socket (`exclusive` makes that an error).
