@@ -48,7 +48,7 @@ struct BenchSummary: Codable, Sendable {
         var coresBusy: Double = 0
         /// Messages per batch request the SMS gateway served, on average; nil when it served none.
         var gatewayMessagesPerBatch: Double?
-        /// AOF rewrites Redis finished during the run (each a fork that writes the whole dataset).
+        /// AOF rewrites Redis started during the run (each a fork that writes the whole dataset).
         var redisAOFRewrites = 0
     }
 

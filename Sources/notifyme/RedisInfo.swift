@@ -9,7 +9,7 @@ struct RedisInfo: Sendable {
     let cpuSeconds: Double
     /// The children's share of `cpuSeconds`.
     let rewriteCPUSeconds: Double
-    /// AOF rewrites since the server started.
+    /// AOF rewrites started since the server started.
     let aofRewrites: Int
 
     static func read(_ redis: RedisClient) async throws -> RedisInfo {
