@@ -69,9 +69,9 @@ struct RunCommandTests {
         #expect(smsStatus == "delivered", "\(run.output)")
         // Its timeline lines are longer than Redis's default listpack limit; the embedded server keeps the record compact.
         let redis = RedisClient(configuration: try RedisConfiguration(url: "unix://\(socket)"))
+        defer { redis.close() }
         #expect(try await redis.send("HLEN", Keys.notification(smsId)).int ?? 0 > 10)
         #expect(try await redis.send("OBJECT", "ENCODING", Keys.notification(smsId)).string == "listpack")
-        redis.close()
 
         let pub = try await http("POST", "\(base)/v1/events", token: trimmedKey, body: Req.expiryEvent)
         #expect(pub.status == 202, "\(pub.bodyString)")
