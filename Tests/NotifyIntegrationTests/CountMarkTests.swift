@@ -10,8 +10,7 @@ import Testing
 struct CountMarkTests {
     /// A record's fields as stored.
     static func fields(_ env: TestEnvironment, _ id: String) async throws -> [String: String] {
-        let flat = (try await env.redis.send("HGETALL", Keys.notification(id)).array ?? []).map { $0.string ?? "" }
-        return Dictionary(stride(from: 0, to: flat.count - 1, by: 2).map { (flat[$0], flat[$0 + 1]) }, uniquingKeysWith: { a, _ in a })
+        try await NotificationStore(redis: env.redis).loadRecord(id)?.fields ?? [:]
     }
 
     @Test func aMovesMarkIsNamedAfterItsLineAndGoesOnceCounted() async throws {
