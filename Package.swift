@@ -197,7 +197,7 @@ let package = Package(
         .testTarget(
             name: "NotifyWorkersTests",
             dependencies: [
-                "NotifyWorkers", "NotifyCore", "Transport",
+                "NotifyWorkers", "NotifyCore", "NotifyTestSupport", "Transport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],

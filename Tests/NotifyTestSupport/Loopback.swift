@@ -43,11 +43,32 @@ public enum Loopback {
         return condition()
     }
 
-    /// A fresh folder under the system temporary directory.
+    /// A fresh folder under this test process's scratch root (see `scratchRoot`).
     public static func temporaryDirectory(_ prefix: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        let url = scratchRoot.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+
+    /// `nm-tests-<pid>` under the system temporary directory, removed when the process exits. Tests keep what
+    /// they need to read after a failure until then; a run that was killed leaves its root behind, so the next
+    /// run removes every root whose process is gone.
+    static let scratchRoot: URL = {
+        let temporary = FileManager.default.temporaryDirectory
+        removeAbandonedRoots(in: temporary)
+        atexit { try? FileManager.default.removeItem(at: Loopback.scratchRoot) }
+        return temporary.appendingPathComponent("\(scratchPrefix)\(getpid())", isDirectory: true)
+    }()
+
+    private static let scratchPrefix = "nm-tests-"
+
+    private static func removeAbandonedRoots(in temporary: URL) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+        for name in names where name.hasPrefix(scratchPrefix) {
+            guard let pid = pid_t(name.dropFirst(scratchPrefix.count)) else { continue }
+            // kill(pid, 0) probes without signalling: EPERM still means the process exists.
+            if kill(pid, 0) == 0 || errno == EPERM { continue }
+            try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name, isDirectory: true))
+        }
     }
 }

@@ -93,7 +93,7 @@ import Transport
 
     @Test func unreadableOrInvalidKeyFilesAreNamed() throws {
         var config = config()
-        config.keyFile = pushTemporaryPath("missing.p8")
+        config.keyFile = try pushTemporaryPath("missing.p8")
         #expect { try APNsAdapter(configuration: config, transport: PushStubHTTP(status: 200)) } throws: { error in
             (error as? PushConfigurationError)?.isUnreadableFile == true
         }

@@ -78,14 +78,15 @@ import Transport
         #expect(body.hasSuffix("…") && body.count > 3800 && body.count < 4000)
     }
 
-    @Test func serviceAccountProblemsNameTheFieldNotTheValue() {
+    @Test func serviceAccountProblemsNameTheFieldNotTheValue() throws {
         #expect { try FCMServiceAccount(json: PushTestKeys.serviceAccountJSON(projectId: "")) } throws: { error in
             "\(error)".contains("project_id")
         }
         #expect { try FCMServiceAccount(json: Array(#"{"project_id":"p","client_email":"a@b","private_key":"secret-not-a-key"}"#.utf8)) } throws: { error in
             (error as? PushConfigurationError)?.isInvalidKey == true && !"\(error)".contains("secret-not-a-key")
         }
-        #expect { try FCMAdapter(configuration: FCMConfiguration(serviceAccountFile: pushTemporaryPath("sa.json")), transport: PushStubHTTP(status: 200)) }
+        let missing = try pushTemporaryPath("sa.json")
+        #expect { try FCMAdapter(configuration: FCMConfiguration(serviceAccountFile: missing), transport: PushStubHTTP(status: 200)) }
             throws: { error in (error as? PushConfigurationError)?.isUnreadableFile == true }
     }
 }

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import JWTKit
 import NotifyCore
+import NotifyTestSupport
 import Synchronization
 import Transport
 @testable import NotifyWorkers
@@ -47,8 +48,9 @@ func pushJWTSegment(_ jwt: String, _ index: Int) -> [String: Any] {
     return (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] ?? [:]
 }
 
-func pushTemporaryPath(_ name: String) -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("push-tests-\(UUID().uuidString)").appendingPathComponent(name).path
+/// `name` in a fresh folder that is removed with the test process's scratch root.
+func pushTemporaryPath(_ name: String) throws -> String {
+    try Loopback.temporaryDirectory("nm-push").appendingPathComponent(name).path
 }
 
 /// A clock tests move by hand.

@@ -52,7 +52,7 @@ extension WebPushAdapterTests {
     }
 
     @Test func vapidKeyFileIsCreatedOnceWhenAllowed() throws {
-        let path = pushTemporaryPath("vapid.pem")
+        let path = try pushTemporaryPath("vapid.pem")
         #expect(throws: PushConfigurationError.self) { try VAPIDKey.load(path: path, createIfMissing: false) }
         let created = try VAPIDKey.load(path: path, createIfMissing: true)
         let again = try VAPIDKey.load(path: path, createIfMissing: true)
