@@ -53,7 +53,7 @@ struct DeliveryBatchTests {
         let entries = try await queue.read(consumer: "w", count: 10, block: nil, pending: false, on: connection)
         #expect(entries.count == 3)
         for (plan, entry) in zip(plans, entries) {
-            #expect(try await delivery.transmit(plan, started: .moved(from: .queued), ack: queue.ackCommand([entry.id])))
+            #expect(try await delivery.transmit(plan, started: .moved(from: .queued), ack: SentCounter.Ack(queue: queue, entryId: entry.id)))
         }
         #expect(try await queue.pendingCount() == 0)
         #expect(sms.calls == 3)

@@ -116,7 +116,7 @@ struct SMSProviderTests {
                 for await e in group { all.append(e) }
                 return all
             }
-            #expect(throttled.allSatisfy { $0?.kind == .transient && $0?.retryAfter == .seconds(1) })
+            #expect(throttled.allSatisfy { $0?.kind == .transient && $0?.retryAfter == .seconds(1) }, "\(throttled.map { $0.map { "\($0)" } ?? "sent" })")
         }
     }
 

@@ -80,8 +80,8 @@ struct ChannelDelivery: Sendable {
     }
 
     /// Sends a notification whose move to `sending` gave `started`, and records the outcome. `ack` (the queue entry's)
-    /// goes in the last round trip of the common path; returns whether it went.
-    func transmit(_ plan: SendPlan, started: NotificationStore.Move, ack: RedisCommand? = nil) async throws -> Bool {
+    /// goes in the last round trip of the common path, with other sends' counts and acks; returns whether it went.
+    func transmit(_ plan: SendPlan, started: NotificationStore.Move, ack: SentCounter.Ack? = nil) async throws -> Bool {
         let (n, contact, fields) = (plan.notification, plan.contact, plan.fields)
         switch started {
         case .moved: break
@@ -139,11 +139,11 @@ struct ChannelDelivery: Sendable {
         return false
     }
 
-    /// After the move to `sent`: its count (with `ack` after it), then a receipt that came while the send was being
-    /// recorded. Returns whether `ack` went.
-    private func settleSent(_ n: NotificationRecord, _ t: NotificationStore.Transition?, early: String?, ack: RedisCommand?) async throws -> Bool {
+    /// After the move to `sent`: its count (with `ack` after it, both gathered with other sends'), then a receipt that
+    /// came while the send was being recorded. Returns whether `ack` went.
+    private func settleSent(_ n: NotificationRecord, _ t: NotificationStore.Transition?, early: String?, ack: SentCounter.Ack?) async throws -> Bool {
         guard let t, case .moved(let previous) = t.move else { return false }
-        try await stores.events.countMove(n.id, eventId: n.eventId, from: previous, to: .sent, mark: t.countMark, then: ack.map { [$0] } ?? [])
+        try await stores.sent.count(EventStore.CountedMove(n.id, eventId: n.eventId, from: previous, to: .sent, mark: t.countMark), ack: ack)
         if let held = t.pendingReceipt ?? early { try await stores.outcomes.applyHeld(n.id, receipt: held) }
         return ack != nil
     }

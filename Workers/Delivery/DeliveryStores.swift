@@ -17,6 +17,8 @@ struct DeliveryStores: Sendable {
     let receipts: ReceiptWatch
     let outcomes: DeliveryOutcomes
     let queues: ChannelQueues
+    /// Shared by a channel's concurrent sends, so their counts and acknowledgements go together.
+    let sent: SentCounter
 
     init(redis: RedisClient, cipher: FieldCipher, partitions: Int = 1) {
         self.redis = redis
@@ -31,5 +33,6 @@ struct DeliveryStores: Sendable {
         receipts = ReceiptWatch(redis: redis)
         outcomes = DeliveryOutcomes(redis: redis)
         queues = ChannelQueues(redis: redis, partitions: partitions)
+        sent = SentCounter(events: events)
     }
 }
