@@ -90,7 +90,7 @@ public struct DeliveryOutcomes: Sendable {
                 results[i] = .applied(from: from)
             }
         }
-        try await events.countMoves(moved.map(\.move), then: moved.map { ReceiptWatch.settleCommand($0.move.notificationId) })
+        try await events.countMoves(moved.map(\.move), then: ReceiptWatch.settleCommands(moved.map(\.move.notificationId)))
         for (i, _) in moved where reports[i].status == .failed {
             let r = reports[i]
             if let (n, timeline, _) = try await notifications.load(r.id) {

@@ -65,10 +65,9 @@ public enum Keys {
     public static func awaitingReceipt(shard: Int) -> String { "nm:{x:\(shard)}" }
     /// A receipt signature already seen (replays inside the window are ignored).
     public static func receiptSeen(provider: String, signatureHash: String) -> String { "nm:{rr:\(provider):\(signatureHash)}" }
-    /// The notification a provider's message id belongs to, for delivery receipts.
+    /// The notification a provider's message id belongs to, for delivery receipts; until the id is recorded, a receipt
+    /// that came first waits there (see `ProviderMessageIndex`).
     public static func providerMessage(provider: String, messageId: String) -> String { "nm:{pm:\(provider):\(messageId)}" }
-    /// A receipt that came before its message id was recorded, kept for the worker that records it (same hash tag).
-    public static func providerMessageReceipt(provider: String, messageId: String) -> String { "nm:{pm:\(provider):\(messageId)}:receipt" }
 
     /// The worker processes consuming a partitioned queue: members scored by when their claim lapses (ms).
     public static func queueMembers(_ queue: String) -> String { "nm:{w:\(queue)}:members" }

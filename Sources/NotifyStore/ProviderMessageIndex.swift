@@ -3,7 +3,7 @@ import Redis
 /// Maps a provider's message id to the notification it carried, so a delivery receipt finds its notification.
 ///
 /// A receipt can beat the worker that records the mapping (a fast provider, a slow or redirected Redis write): it is
-/// then kept beside where the mapping goes, and the worker that writes the mapping reads it just after.
+/// then kept in the mapping's key, and the worker's write of the mapping returns it.
 public struct ProviderMessageIndex: Sendable {
     let redis: RedisClient
     /// Receipts later than this are not expected; the mapping then expires.
@@ -20,25 +20,34 @@ public struct ProviderMessageIndex: Sendable {
     /// Records the mapping; returns a receipt that came before it (`"<status> <detail>"`), if one did.
     @discardableResult
     public func record(provider: String, messageId: String, notificationId: String) async throws -> String? {
-        try await redis.pipeline(recordCommands(provider: provider, messageId: messageId, notificationId: notificationId))[1].string
+        Self.earlyReceipt(try await redis.send(recordCommand(provider: provider, messageId: messageId, notificationId: notificationId)))
     }
 
-    /// ``record(provider:messageId:notificationId:)`` as two commands, to pipeline with what follows an acceptance: the
-    /// mapping, then the early receipt (the second reply, nil if none). No script is needed: the lookup is one, so a
-    /// receipt's lookup runs before the mapping (and keeps the receipt, which the read then finds) or after it (and
-    /// finds the mapping), and the two commands go in order on one connection.
-    public func recordCommands(provider: String, messageId: String, notificationId: String) -> [RedisCommand] {
-        [RedisCommand("SET", Keys.providerMessage(provider: provider, messageId: messageId), notificationId, "EX", Int(lifetime.components.seconds)),
-         RedisCommand("GET", Keys.providerMessageReceipt(provider: provider, messageId: messageId))]
+    /// ``record(provider:messageId:notificationId:)`` as one command, to pipeline with what follows an acceptance: the
+    /// mapping is written over the key's value, which it returns (`SET ... GET`), and ``earlyReceipt(_:)`` reads a receipt
+    /// that waited there. No script is needed: the lookup is one, so a receipt's lookup runs before the mapping (and
+    /// keeps the receipt in the key, which the mapping's write returns) or after it (and finds the mapping).
+    public func recordCommand(provider: String, messageId: String, notificationId: String) -> RedisCommand {
+        RedisCommand("SET", Keys.providerMessage(provider: provider, messageId: messageId), notificationId, "EX", Int(lifetime.components.seconds), "GET")
     }
+
+    /// The receipt (`"<status> <detail>"`) that waited in the key ``recordCommand(provider:messageId:notificationId:)``
+    /// wrote, from its reply; nil when none did.
+    public static func earlyReceipt(_ reply: RedisValue) -> String? {
+        guard let value = reply.string, value.hasPrefix(earlyPrefix) else { return nil }
+        return String(value.dropFirst(earlyPrefix.count))
+    }
+
+    /// What marks a key's value as a receipt waiting for its mapping (a mapping's value is a notification id, `ntf_...`).
+    static let earlyPrefix = "receipt "
 
     /// For each receipt, in the order given and in one round trip: the notification id; or, for a message id not
-    /// recorded (yet), nil, with the receipt (`orKeep`) kept for the worker that records it. A message id never
-    /// recorded (expired, or another system's) lets the receipt lapse.
+    /// recorded (yet), nil, with the receipt (`orKeep`) kept in the mapping's key for the worker that records it. A message
+    /// id never recorded (expired, or another system's) lets the receipt lapse.
     public func notifications(provider: String, _ receipts: [(messageId: String, orKeep: String)]) async throws -> [String?] {
         let calls = receipts.map { r in
-            (keys: [Keys.providerMessage(provider: provider, messageId: r.messageId), Keys.providerMessageReceipt(provider: provider, messageId: r.messageId)],
-             args: [r.orKeep, Int(receiptWait.components.seconds)] as [any RedisArgument])
+            (keys: [Keys.providerMessage(provider: provider, messageId: r.messageId)],
+             args: [Self.earlyPrefix + r.orKeep, Int(receiptWait.components.seconds)] as [any RedisArgument])
         }
         return try await redis.evalshaPipeline(Self.lookupScript, calls: calls).map { reply in
             if case .error = reply { throw StoreError.unexpected("receipt lookup", reply) }
@@ -46,20 +55,18 @@ public struct ProviderMessageIndex: Sendable {
         }
     }
 
-    /// The notification id, or nil for an unknown (or expired) message id.
+    /// The notification id, or nil for an unknown (or expired) message id, or one whose receipt waits for it.
     public func notification(provider: String, messageId: String) async throws -> String? {
-        try await redis.send("GET", Keys.providerMessage(provider: provider, messageId: messageId)).string
+        let value = try await redis.send("GET", Keys.providerMessage(provider: provider, messageId: messageId)).string
+        return value.flatMap { $0.hasPrefix(Self.earlyPrefix) ? nil : $0 }
     }
 
-    /// Drops an early receipt once it is held on its notification.
-    public func clearEarlyReceipt(provider: String, messageId: String) async throws {
-        _ = try await redis.send("DEL", Keys.providerMessageReceipt(provider: provider, messageId: messageId))
-    }
-
+    /// KEYS: the mapping. ARGV: the receipt to keep (prefixed), how long to keep it. Returns the notification id, or
+    /// false after keeping the receipt (over an earlier one still waiting).
     static let lookupScript = RedisScript("""
     local id = redis.call('GET', KEYS[1])
-    if id then return id end
-    redis.call('SET', KEYS[2], ARGV[1], 'EX', tonumber(ARGV[2]))
+    if id and string.sub(id, 1, \(earlyPrefix.utf8.count)) ~= '\(earlyPrefix)' then return id end
+    redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
     return false
     """)
 }

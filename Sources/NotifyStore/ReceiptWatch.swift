@@ -30,12 +30,19 @@ public struct ReceiptWatch: Sendable {
 
     /// Many settled, in one round trip.
     public func settle(_ ids: [String]) async throws {
-        _ = try await redis.pipeline(ids.map(Self.settleCommand))
+        _ = try await redis.pipeline(Self.settleCommands(ids))
     }
 
-    /// ``settle(_:)`` as a command, to pipeline after the count of the receipt's move.
+    /// ``settle(_:)`` as a command.
     public static func settleCommand(_ id: String) -> RedisCommand {
         RedisCommand("ZREM", Keys.awaitingReceipt(shard: shard(of: id)), id)
+    }
+
+    /// ``settle(_:)`` for many, as one ZREM per shard (shards in order), to pipeline after the counts of the receipts' moves.
+    public static func settleCommands(_ ids: [String]) -> [RedisCommand] {
+        var byShard: [Int: [any RedisArgument]] = [:]
+        for id in ids { byShard[shard(of: id), default: []].append(id) }
+        return byShard.keys.sorted().map { RedisCommand("ZREM", [Keys.awaitingReceipt(shard: $0)] + (byShard[$0] ?? [])) }
     }
 
     /// Ids whose wait ended by `now`, from one shard.

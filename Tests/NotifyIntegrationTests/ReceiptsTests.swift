@@ -6,6 +6,7 @@ import NotifyAPI
 import NotifyConfig
 import NotifyCore
 import NotifyStore
+import Redis
 import Testing
 @testable import NotifyWorkers
 @testable import ProviderSim
@@ -143,6 +144,17 @@ struct ReceiptsTests {
         }
     }
 
+    /// A batch of receipts stops watching its notifications with one ZREM per watch shard, not one per notification.
+    @Test func settlingManyWatchesTakesOneCommandPerShard() {
+        let ids = ["ntf_a1", "ntf_03", "ntf_a2", "ntf_04", "ntf_f9"]
+        #expect(ReceiptWatch.settleCommands(ids) == [
+            RedisCommand("ZREM", Keys.awaitingReceipt(shard: 0), "ntf_03", "ntf_04"),
+            RedisCommand("ZREM", Keys.awaitingReceipt(shard: 10), "ntf_a1", "ntf_a2"),
+            RedisCommand("ZREM", Keys.awaitingReceipt(shard: 15), "ntf_f9"),
+        ])
+        #expect(ReceiptWatch.settleCommands([]).isEmpty)
+    }
+
     /// The same message twice in one batch counts once, as two receipts one after the other would.
     @Test func aMessageTwiceInOneBatchCountsOnce() async throws {
         try await withApp { kit, client in
@@ -232,12 +244,21 @@ extension ReceiptsTests {
             try await kit.delivery(.sms, pools).deliver(n.id)
             // Without the kept receipt it stayed `sent` (the API had no message id to find it by, and answered 204).
             #expect(try await kit.status(n.id) == .delivered)
-            #expect(try await kit.env.redis.send("EXISTS", Keys.providerMessageReceipt(provider: "gw", messageId: "gw-early")).int == 0)
+            // The mapping's write took the receipt's place in the key.
+            #expect(try await kit.env.redis.send("GET", Keys.providerMessage(provider: "gw", messageId: "gw-early")).string == n.id)
             #expect(try await EventStore(redis: kit.env.redis).load(n.eventId)?.counts[.delivered] == 1)
             // A receipt for a message id nobody records lapses on its own.
             #expect(try await Self.gateway(client, id: "gw-never", status: "delivered") == .noContent)
-            let ttl = try await kit.env.redis.send("TTL", Keys.providerMessageReceipt(provider: "gw", messageId: "gw-never")).int ?? 0
+            let kept = Keys.providerMessage(provider: "gw", messageId: "gw-never")
+            #expect(try await kit.env.redis.send("GET", kept).string?.hasPrefix("receipt delivered") == true)
+            let ttl = try await kit.env.redis.send("TTL", kept).int ?? 0
             #expect(ttl > 0 && ttl <= 3600)
+            #expect(try await ProviderMessageIndex(redis: kit.env.redis).notification(provider: "gw", messageId: "gw-never") == nil)
+            // A second receipt before the mapping takes the first one's place; the mapping's write returns it.
+            #expect(try await Self.gateway(client, id: "gw-never", status: "failed") == .noContent)
+            let early = try await ProviderMessageIndex(redis: kit.env.redis).record(provider: "gw", messageId: "gw-never", notificationId: "ntf_late")
+            #expect(early?.hasPrefix("failed") == true)
+            #expect(try await kit.env.redis.send("TTL", kept).int ?? 0 > 3600, "the mapping keeps its own lifetime")
         }
     }
 }

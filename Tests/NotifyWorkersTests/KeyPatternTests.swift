@@ -25,8 +25,7 @@ import Testing
             ("callback fail; DEL callback and parked", [Keys.callback(entity), Keys.callbackParked(entity)]),
             ("replay job advance", [Keys.replayJob(id)]),
             ("scheduled events onto the events stream", [Keys.scheduledEvents, Keys.stream("events")]),
-            ("message id record and receipt lookup", [Keys.providerMessage(provider: "sim-gateway", messageId: id),
-                                                       Keys.providerMessageReceipt(provider: "sim-gateway", messageId: id)]),
+            ("message id record and receipt lookup", [Keys.providerMessage(provider: "sim-gateway", messageId: id)]),
         ]
         for queue in Channel.allCases.map(\.rawValue) + ["callbacks", "events", "replays"] {
             units.append(("delayed \(queue) onto its stream, its dead letters", [Keys.delayed(queue), Keys.stream(queue), Keys.deadLetters(queue)]))

@@ -45,8 +45,8 @@ extension ChannelDelivery {
         // The sent mark first: it is what stops a second send, so the receipt index and watch may only exist beside it
         // (the pipeline keeps the order; on a cluster, where they are on other nodes, it waits for the mark). A Redis
         // error here is not the provider's: it leaves the entry pending, and the one who takes it over finds the mark.
-        var writes = [NotificationStore.markAcceptedCommand(n.id, target: target.key, provider: member.name, messageId: acceptance.messageId)]
-            + stores.messageIndex.recordCommands(provider: member.name, messageId: acceptance.messageId, notificationId: n.id)
+        var writes = [NotificationStore.markAcceptedCommand(n.id, target: target.key, provider: member.name, messageId: acceptance.messageId),
+                      stores.messageIndex.recordCommand(provider: member.name, messageId: acceptance.messageId, notificationId: n.id)]
         if first && target.pool.postsReceipts(member.name) { writes.append(ReceiptWatch.watchCommand(n.id, until: receiptDeadline)) }
         let marks = writes.count
         let now = Date()
@@ -60,6 +60,6 @@ extension ChannelDelivery {
         let sent = finishing
             ? try await stores.notifications.interpret(replies[marks], command: writes[marks], id: n.id, to: .sent, detail: detail, now: now)
             : nil
-        return .success(Accepted(provider: member.name, messageId: acceptance.messageId, sent: sent, early: replies[2].string))
+        return .success(Accepted(provider: member.name, messageId: acceptance.messageId, sent: sent, early: ProviderMessageIndex.earlyReceipt(replies[1])))
     }
 }

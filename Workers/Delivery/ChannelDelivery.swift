@@ -96,7 +96,6 @@ struct ChannelDelivery: Sendable {
             switch try await attempt(n, target: target, first: true, finishing: true) {
             case .success(let a):
                 let acked = try await settleSent(n, a.sent, early: a.early, ack: ack)
-                if a.early != nil { try await stores.messageIndex.clearEarlyReceipt(provider: a.provider, messageId: a.messageId) }
                 logger.info("\(channel.rawValue) sent", metadata: ["notification": "\(n.id)", "provider": "\(a.provider)"])
                 return acked
             case .failure(let e):
@@ -116,10 +115,7 @@ struct ChannelDelivery: Sendable {
             case .success(let a):
                 accepted.append((target, a.provider, a.messageId, target.pool.postsReceipts(a.provider)))
                 // A receipt that came before the message id was recorded: held on the record until it is `sent`.
-                if let early = a.early {
-                    try await stores.outcomes.applyHeld(n.id, receipt: early)
-                    try await stores.messageIndex.clearEarlyReceipt(provider: a.provider, messageId: a.messageId)
-                }
+                if let early = a.early { try await stores.outcomes.applyHeld(n.id, receipt: early) }
             case .failure(let e): failures.append((target, e))
             }
         }
