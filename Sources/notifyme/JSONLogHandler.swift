@@ -21,15 +21,16 @@ struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
+    func log(event: LogEvent) {
         var fields = metadata
         if let provided = metadataProvider?.get() { fields.merge(provided) { $1 } }
-        if let explicit { fields.merge(explicit) { $1 } }
-        var out = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(level.rawValue)\",\"msg\":"
-        Self.append(string: message.description, to: &out)
+        if let explicit = event.metadata { fields.merge(explicit) { $1 } }
+        // The type only: an error's description may carry what it failed on (an address, a token).
+        if let error = event.error { fields["error"] = .string(String(describing: type(of: error))) }
+        var out = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(event.level.rawValue)\",\"msg\":"
+        Self.append(string: event.message.description, to: &out)
         out += ",\"source\":"
-        Self.append(string: source, to: &out)
+        Self.append(string: event.source, to: &out)
         out += ",\"logger\":"
         Self.append(string: label, to: &out)
         for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
