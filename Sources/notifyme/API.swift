@@ -9,8 +9,9 @@ struct API: AsyncParsableCommand {
         commandName: "api",
         abstract: "Run the HTTP API only (no workers) against the Redis in NOTIFYME_REDIS_URL or redis.url.",
         discussion: """
-        Holds no local state: start any number behind a load balancer, beside `notifyme worker` processes on any hosts.
-        /health/ready follows Redis alone, since this process runs no worker. Stops cleanly on SIGTERM: requests drain.
+        Holds no local state: start any number behind a load balancer, beside
+        `notifyme worker` processes on any hosts. /health/ready follows Redis alone,
+        since this process runs no worker. Stops cleanly on SIGTERM: requests drain.
         """
     )
 

@@ -5,7 +5,7 @@ extension Admin.Failures {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List failed deliveries, newest first: time, channel, notification, event type, entity, attempts, status, last error.",
-            discussion: "Tab-separated, one per line, for scripts (--json for the API's pages as they are).\n" + AdminClient.Exit.help
+            discussion: "Tab-separated, one per line, for scripts (--json: the API's pages as they are).\n" + AdminClient.Exit.help
         )
 
         @OptionGroup var client: AdminClient

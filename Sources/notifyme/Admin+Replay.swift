@@ -7,9 +7,11 @@ extension Admin.Failures {
             abstract: "Replay one failed notification, or every failure matching the filters (--all-matching).",
             discussion: """
             One:   notifyme admin failures replay ntf_... --reason 'gateway outage INC-42'
-            Many:  notifyme admin failures replay --all-matching --channel sms --since 2026-11-23T08:00:00Z --reason '...'
-            A bulk replay runs as a background job; this command shows its progress on stderr until it ends
-            (--no-wait prints the job id and returns). Each replay checks the resident's data and consent as they are now.
+            Many:  notifyme admin failures replay --all-matching --channel sms \\
+                     --since 2026-11-23T08:00:00Z --reason '...'
+            A bulk replay runs as a background job; this command shows its progress on
+            stderr until it ends (--no-wait prints the job id and returns). Each replay
+            checks the resident's data and consent as they are now.
             """ + "\n" + AdminClient.Exit.help
         )
 

@@ -23,8 +23,9 @@ struct AdminClient: ParsableArguments {
         /// The token is missing, invalid, or lacks the role (401, 403).
         static let notPermitted: Int32 = 77
         static let help = """
-        Exit codes: 0 done; 1 done in part (a replay refused, or some of a bulk replay skipped); 3 not found;
-        64 usage; 65 input refused by the API; 69 API unreachable or failing; 77 token missing, invalid or not permitted.
+        Exit codes: 0 done; 1 done in part (a replay refused, or some of a bulk replay
+        skipped); 3 not found; 64 usage; 65 input refused by the API; 69 API
+        unreachable or failing; 77 token missing, invalid or not permitted.
         """
     }
 

@@ -14,18 +14,25 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure end-to-end throughput, fan-out, publish latency and memory on this machine.",
         discussion: """
-        Starts a redis-server (AOF on, appendfsync everysec) unless --redis is given, the provider simulator in this
-        process, and NotifyMe itself as child processes of this executable (`run`, then `worker fanout`), then:
-          latency   POST /v1/events at --rate requests per second for --seconds, open loop: p50, p99, max.
-          delivery  one alert to each cohort's topic (--residents each: SMS, email, push, then all three mixed),
-                    timed from the POST until every notification is accepted by its provider; Redis commands each.
-          fanout    one alert to a topic of --topic-size residents with only fan-out workers running: rate, time,
-                    Redis memory per million queued notifications, worker memory.
-          steady    (only when asked for) --steady-rate notifications per second for --steady-seconds: memory of the
-                    service and of Redis at the start (after warm-up) and the end, and the backlog left.
-        Figures print as they come, with progress on stderr; --json writes a machine-readable summary.
-        Build with `swift build -c release` for figures worth quoting; a debug build is several times slower.
-        Exit codes: 0 measured, 1 a scenario failed (its reason and the service's log tail are printed), 64 usage.
+        Starts a redis-server (AOF on, appendfsync everysec) unless --redis is given,
+        the provider simulator in this process, and NotifyMe itself as child processes
+        of this executable (`run`, then `worker fanout`), then:
+          latency   POST /v1/events at --rate requests per second for --seconds, open
+                    loop: p50, p99, max.
+          delivery  one alert to each cohort's topic (--residents each: SMS, email,
+                    push, then all three mixed), timed from the POST until every
+                    notification is accepted by its provider; Redis commands each.
+          fanout    one alert to a topic of --topic-size residents with only fan-out
+                    workers running: rate, time, Redis memory per million queued
+                    notifications, worker memory.
+          steady    (only when asked for) --steady-rate notifications per second for
+                    --steady-seconds: memory of the service and of Redis at the start
+                    (after warm-up) and the end, and the backlog left.
+        Figures print as they come, with progress on stderr; --json writes a
+        machine-readable summary. Build with `swift build -c release` for figures
+        worth quoting; a debug build is several times slower.
+        Exit codes: 0 measured, 1 a scenario failed (its reason and the service's log
+        tail are printed), 64 usage.
         """
     )
 

@@ -16,21 +16,30 @@ struct Chaos: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Kill workers, restart Redis and fail a provider while notifications flow; check nothing is lost or sent twice.",
         discussion: """
-        Starts a redis-server (AOF on, appendfsync always), the provider simulator in this process, and NotifyMe as separate
-        processes of this executable: `api`, and `worker` fanout, sms, email, push and scheduler. It registers synthetic
-        residents (half SMS, a quarter email, a quarter push), publishes events naming them (retrying each with its
-        Idempotency-Key until it is accepted) and, while the notifications flow:
-          kills a random NotifyMe process with SIGKILL --kills times, each restarted after a moment;
-          kills redis-server with SIGKILL once and starts it again on the same AOF (given a Redis Cluster with
-          --redis instead, moves --reshard-slots slots between two of its masters with redis-cli --cluster reshard);
+        Starts a redis-server (AOF on, appendfsync always), the provider simulator in
+        this process, and NotifyMe as separate processes of this executable: `api`,
+        and `worker` fanout, sms, email, push and scheduler. It registers synthetic
+        residents (half SMS, a quarter email, a quarter push), publishes events naming
+        them (retrying each with its Idempotency-Key until it is accepted) and, while
+        the notifications flow:
+          kills a random NotifyMe process with SIGKILL --kills times, each restarted
+            after a moment;
+          kills redis-server with SIGKILL once and starts it again on the same AOF
+            (given a Redis Cluster with --redis instead, moves --reshard-slots slots
+            between two of its masters with redis-cli --cluster reshard);
           makes the SMS gateway answer 503 for --outage seconds.
-        The moments are drawn from --seed, as shares of the notifications settled. Then it waits until every
-        notification is settled and checks, from the records, the dead-letter streams and the simulator's counts:
-          lost        recipients of an accepted event with no notification, or one still unsettled at the end;
-          duplicates  residents the providers received more than one message for (each resident gets one);
-          unfounded   notifications recorded as accepted that their provider never received;
+        The moments are drawn from --seed, as shares of the notifications settled.
+        Then it waits until every notification is settled and checks, from the
+        records, the dead-letter streams and the simulator's counts:
+          lost        recipients of an accepted event with no notification, or one
+                      still unsettled at the end;
+          duplicates  residents the providers received more than one message for
+                      (each resident gets one);
+          unfounded   notifications recorded as accepted that their provider never
+                      received;
           unlettered  failed notifications missing from the dead-letter stream.
-        Exit codes: 0 every check held, 1 a check failed or the run did not finish (figures and logs printed), 64 usage.
+        Exit codes: 0 every check held, 1 a check failed or the run did not finish
+        (figures and logs printed), 64 usage.
         """
     )
 

@@ -9,9 +9,11 @@ struct DevToken: AsyncParsableCommand {
         commandName: "dev-token",
         abstract: "Print a development identity token for a resident or a staff member (alone on stdout).",
         discussion: """
-        Works only when identity.development is true: production trusts the identity provider's keys only.
+        Works only when identity.development is true: production trusts the identity
+        provider's keys only.
         A resident token:  notifyme dev-token --cpr 880101234
-        A staff token:     notifyme dev-token --staff s.ali --role operator   (operator replays; auditor only reads)
+        A staff token:     notifyme dev-token --staff s.ali --role operator
+                           (operator replays; auditor only reads)
         """
     )
 

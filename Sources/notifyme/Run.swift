@@ -13,7 +13,10 @@ import Transport
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the HTTP API and all workers (and a private redis-server unless NOTIFYME_REDIS_URL is set).",
-        discussion: "Stops cleanly on Ctrl-C or SIGTERM: requests drain, workers hand back what they hold, then Redis stops."
+        discussion: """
+        Stops cleanly on Ctrl-C or SIGTERM: requests drain, workers hand back what
+        they hold, then Redis stops.
+        """
     )
 
     func run() async throws {

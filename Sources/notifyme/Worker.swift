@@ -14,10 +14,12 @@ struct Worker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run workers only (no HTTP API) against the Redis in NOTIFYME_REDIS_URL or redis.url.",
         discussion: """
-        Roles: fanout (events to notifications), sms, email, push (deliveries), callbacks (status callbacks to entities),
-        scheduler (retries, quiet hours, sendAt, receipt expiry).
-        Workers hold no local state: start any number of processes on any hosts. Channel workers use the providers
-        in the configuration. Stops cleanly on SIGTERM: what a worker holds is finished or handed back.
+        Roles: fanout (events to notifications), sms, email, push (deliveries),
+        callbacks (status callbacks to entities), scheduler (retries, quiet hours,
+        sendAt, receipt expiry).
+        Workers hold no local state: start any number of processes on any hosts.
+        Channel workers use the providers in the configuration. Stops cleanly on
+        SIGTERM: what a worker holds is finished or handed back.
         """
     )
 

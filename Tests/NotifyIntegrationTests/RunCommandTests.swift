@@ -157,4 +157,21 @@ struct RunCommandTests {
         let help = try await NotifymeBinary.run(["--help"], env: env)
         #expect(help.out.contains("run") && help.out.contains("dev-token") && help.out.contains("keys"))
     }
+
+    /// Each command's discussion is written for an 80-column terminal: the argument parser wraps a longer line where it
+    /// overflows, which left fragments of lines alone and broke the aligned lists. Rendered unwrapped (COLUMNS), every
+    /// discussion line must fit on its own.
+    @Test func everyCommandsHelpFitsEightyColumns() async throws {
+        let env = ["NOTIFYME_DATA_DIR": try Loopback.temporaryDirectory("nm-cli").path, "COLUMNS": "400"]
+        let commands = [[], ["run"], ["api"], ["worker"], ["bench"], ["chaos"], ["dev-token"], ["keys", "create"], ["keys", "revoke"],
+                        ["admin"], ["admin", "failures", "list"], ["admin", "failures", "replay"]]
+        for command in commands {
+            let help = try await NotifymeBinary.run(command + ["--help"], env: env)
+            #expect(help.code == 0 && help.out.contains("OVERVIEW:"), "\(command)")
+            // The abstract is one paragraph the parser wraps as a whole; the discussion follows it, up to the usage.
+            let discussion = help.out.components(separatedBy: "USAGE:")[0].components(separatedBy: "\n\n").dropFirst()
+            let long = discussion.flatMap { $0.split(separator: "\n") }.filter { $0.count > 80 }
+            #expect(long.isEmpty, "notifyme \(command.joined(separator: " ")) --help: \(long)")
+        }
+    }
 }
