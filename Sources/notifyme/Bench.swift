@@ -57,7 +57,8 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .customLong("fanout-workers"), help: "Fan-out workers in the NotifyMe process.")
     var fanoutWorkers = 2
     @Option(name: .customLong("redis-pool"), help: """
-        Redis connections (redis.poolSize) in the NotifyMe process; default one per core: with Redis on the same cores,         fewer connections carry more commands per round trip and switch threads less.
+        Redis connections (redis.poolSize) in the NotifyMe process; default one per core: with Redis on the same cores, \
+        fewer connections carry more commands per round trip and switch threads less.
         """)
     var redisPool: Int?
     @Option(help: "Use this Redis (redis://host:port, redis+cluster://host:port,host:port or unix:///path) instead of starting one: an empty one, since synthetic residents, topics and events are written to it and counted.")

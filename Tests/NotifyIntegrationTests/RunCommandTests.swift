@@ -172,6 +172,10 @@ struct RunCommandTests {
             let discussion = help.out.components(separatedBy: "USAGE:")[0].components(separatedBy: "\n\n").dropFirst()
             let long = discussion.flatMap { $0.split(separator: "\n") }.filter { $0.count > 80 }
             #expect(long.isEmpty, "notifyme \(command.joined(separator: " ")) --help: \(long)")
+            // An option's help is one paragraph: a line joined with its indentation leaves a gap in the text.
+            let options = help.out.components(separatedBy: "OPTIONS:").dropFirst().joined().split(separator: "\n")
+            let gaps = options.filter { $0.dropFirst(26).contains(/\S {3,}\S/) }
+            #expect(gaps.isEmpty, "notifyme \(command.joined(separator: " ")) --help: \(gaps)")
         }
     }
 }
