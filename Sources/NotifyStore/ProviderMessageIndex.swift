@@ -28,7 +28,8 @@ public struct ProviderMessageIndex: Sendable {
     /// that waited there. No script is needed: the lookup is one, so a receipt's lookup runs before the mapping (and
     /// keeps the receipt in the key, which the mapping's write returns) or after it (and finds the mapping).
     public func recordCommand(provider: String, messageId: String, notificationId: String) -> RedisCommand {
-        RedisCommand("SET", Keys.providerMessage(provider: provider, messageId: messageId), notificationId, "EX", Int(lifetime.components.seconds), "GET")
+        RedisCommand("SET", Keys.providerMessage(provider: provider, messageId: messageId), notificationId,
+                     "EX", Int(lifetime.components.seconds), "GET")
     }
 
     /// The receipt (`"<status> <detail>"`) that waited in the key ``recordCommand(provider:messageId:notificationId:)``

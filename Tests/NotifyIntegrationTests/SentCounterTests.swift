@@ -20,9 +20,9 @@ struct SentCounterTests {
             var records = [first]
             for r in 1..<10 {
                 let cpr = try CPR("8801012\(e)\(r)")
-                let n = NotificationRecord(id: Digest.notificationID(eventId: first.eventId, cpr: cpr), eventId: first.eventId, eventType: first.eventType,
-                                           entity: first.entity, cpr: cpr, channel: .sms, status: .queued, language: .en, message: first.message,
-                                           createdAt: Date())
+                let n = NotificationRecord(id: Digest.notificationID(eventId: first.eventId, cpr: cpr), eventId: first.eventId,
+                                           eventType: first.eventType, entity: first.entity, cpr: cpr, channel: .sms, status: .queued,
+                                           language: .en, message: first.message, createdAt: Date())
                 _ = try await kit.notifications.create([n]) { _ in "queued" }
                 _ = try await env.redis.send("HINCRBY", Keys.event(first.eventId), "count:queued", 1)
                 records.append(n)
@@ -34,7 +34,7 @@ struct SentCounterTests {
                 sent.append((EventStore.CountedMove(n.id, eventId: n.eventId, from: .sending, to: .sent, mark: t.countMark), r % 2))
             }
         }
-        let queues = [WorkQueue(redis: env.redis, stream: "nm:{test}:sent-a", group: "g"), WorkQueue(redis: env.redis, stream: "nm:{test}:sent-b", group: "g")]
+        let queues = ["a", "b"].map { WorkQueue(redis: env.redis, stream: "nm:{test}:sent-\($0)", group: "g") }
         let connection = env.redis.makeBlockingConnection(name: "sent-counter-test")
         defer { connection.close() }
         var entries: [[WorkQueue.Entry]] = []

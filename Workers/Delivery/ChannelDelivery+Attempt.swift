@@ -60,6 +60,7 @@ extension ChannelDelivery {
         let sent = finishing
             ? try await stores.notifications.interpret(replies[marks], command: writes[marks], id: n.id, to: .sent, detail: detail, now: now)
             : nil
-        return .success(Accepted(provider: member.name, messageId: acceptance.messageId, sent: sent, early: ProviderMessageIndex.earlyReceipt(replies[1])))
+        return .success(Accepted(provider: member.name, messageId: acceptance.messageId, sent: sent,
+                                 early: ProviderMessageIndex.earlyReceipt(replies[1])))
     }
 }

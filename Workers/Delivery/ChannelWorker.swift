@@ -56,7 +56,8 @@ public struct ChannelWorker: Service {
         do {
             switch prepared {
             case .started(let plan, let move):
-                if try await !delivery.transmit(plan, started: move, ack: SentCounter.Ack(queue: queue, entryId: entry.id)) { try await queue.ack([entry.id]) }
+                let ack = SentCounter.Ack(queue: queue, entryId: entry.id)
+                if try await !delivery.transmit(plan, started: move, ack: ack) { try await queue.ack([entry.id]) }
             case .individually:
                 if let id = entry.fields["notification"] { try await delivery.deliver(id) }
                 try await queue.ack([entry.id])
