@@ -23,19 +23,9 @@ public struct ReceiptWatch: Sendable {
         RedisCommand("ZADD", Keys.awaitingReceipt(shard: shard(of: id)), Int(until.timeIntervalSince1970 * 1000), id)
     }
 
-    /// A receipt (or expiry) settled it.
-    public func settle(_ id: String) async throws {
-        _ = try await redis.send(Self.settleCommand(id))
-    }
-
-    /// Many settled, in one round trip.
+    /// A receipt (or expiry) settled them: they wait no longer. One round trip.
     public func settle(_ ids: [String]) async throws {
         _ = try await redis.pipeline(Self.settleCommands(ids))
-    }
-
-    /// ``settle(_:)`` as a command.
-    public static func settleCommand(_ id: String) -> RedisCommand {
-        RedisCommand("ZREM", Keys.awaitingReceipt(shard: shard(of: id)), id)
     }
 
     /// ``settle(_:)`` for many, as one ZREM per shard (shards in order), to pipeline after the counts of the receipts' moves.
