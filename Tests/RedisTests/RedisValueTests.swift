@@ -7,6 +7,10 @@ import Testing
         #expect(RedisValue.bulk(Array("héllo".utf8)).string == "héllo")
         #expect(RedisValue.bulk([]).string == "")
         #expect(RedisValue.bulk([0x61, 0xFF, 0xFE]).string == nil)
+        // ASCII takes a shortcut past validation; whatever follows it is still validated.
+        #expect(RedisValue.bulk(Array("queued\u{0}|sent".utf8)).string == "queued\u{0}|sent")
+        #expect(RedisValue.bulk(Array("ok".utf8) + [0xC3]).string == nil)
+        #expect(RedisValue.bulk(Array("إشعار".utf8)).string == "إشعار")
         #expect(RedisValue.integer(1).string == nil)
         #expect(RedisValue.null.string == nil)
     }
