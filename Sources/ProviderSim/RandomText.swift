@@ -2,8 +2,7 @@
 enum RandomText {
     /// `count` lowercase hex digits.
     static func hex(_ count: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<count).map { _ in "0123456789abcdef".randomElement(using: &generator) ?? "0" })
+        String(hex(of: bytes((count + 1) / 2)).prefix(count))
     }
 
     /// `count` characters from A-Z and 0-9 (APNs team and key ids).
@@ -14,15 +13,33 @@ enum RandomText {
 
     /// `count` random bytes, base64url encoded (API keys, webhook secrets, access tokens).
     static func token(bytes count: Int) -> String {
+        Base64URL.encode(bytes(count))
+    }
+
+    /// `count` random bytes. Each draw from the system generator is a system call, so each gives eight bytes: an
+    /// FCM message id (one per push sent) takes one call, not one per digit.
+    static func bytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
-        return Base64URL.encode((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        var result: [UInt8] = []
+        result.reserveCapacity(count)
+        while result.count < count {
+            var word = generator.next()
+            for _ in 0..<min(8, count - result.count) {
+                result.append(UInt8(truncatingIfNeeded: word))
+                word >>= 8
+            }
+        }
+        return result
     }
 
     /// Lowercase hex of `bytes`.
     static func hex(of bytes: some Sequence<UInt8>) -> String {
-        bytes.map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }
