@@ -1,6 +1,7 @@
 import Foundation
 import NotifyCore
 import NotifyStore
+import ProviderSim
 import Redis
 
 extension Bench {
@@ -15,6 +16,7 @@ extension Bench {
         let pids = ["service": service.pid, "simulator": getpid()]
         let cpuBefore = ProcessCPU.read(pids)
         let batchesBefore = stack.sim.gatewayBatches
+        let mailBefore = stack.smtp?.counts ?? SMTPCounts()
         let started = ContinuousClock.now
         let body = #"{"type":"emergency.alert","topic":"\#(topic)","data":{"area":"Bench","message":"Benchmark alert \#(label)"}}"#
         let response = try await http.post("\(stack.apiBase)/v1/events", token: key, idempotencyKey: "bench-\(label)-\(Date().timeIntervalSince1970)",
@@ -33,7 +35,7 @@ extension Bench {
         let rewrites = after.aofRewrites - before.aofRewrites
         let batches = stack.sim.gatewayBatches
         let (batchRequests, batchedMessages) = (batches.requests - batchesBefore.requests, batches.messages - batchesBefore.messages)
-        let figures = BenchSummary.Delivery(channel: label, notifications: expected, seconds: seconds, perSecond: Double(expected) / seconds,
+        var figures = BenchSummary.Delivery(channel: label, notifications: expected, seconds: seconds, perSecond: Double(expected) / seconds,
                                             redisCommandsPerNotification: Double(after.commandsProcessed - before.commandsProcessed) / Double(max(1, expected)),
                                             cpuMicrosecondsPerNotification: perNotification, coresBusy: cpu.machineBusy / seconds,
                                             gatewayMessagesPerBatch: batchRequests > 0 ? Double(batchedMessages) / Double(batchRequests) : nil,
@@ -51,6 +53,13 @@ extension Bench {
         if let perBatch = figures.gatewayMessagesPerBatch {
             report.line("  SMS gateway: \(BenchReport.number(Double(batchedMessages))) messages in \(BenchReport.number(Double(batchRequests))) batch requests, "
                 + "\(BenchReport.number(perBatch, 1)) each")
+        }
+        if let mail = stack.smtp?.counts {
+            figures.smtpMessages = mail.accepted - mailBefore.accepted
+        }
+        if let mail = stack.smtp?.counts, mail.accepted > mailBefore.accepted {
+            report.line("  SMTP: \(BenchReport.number(Double(mail.accepted - mailBefore.accepted))) messages accepted, "
+                + "\(BenchReport.number(Double(mail.connections - mailBefore.connections))) connections opened")
         }
         return figures
     }

@@ -15,8 +15,9 @@ struct Bench: AsyncParsableCommand {
         abstract: "Measure end-to-end throughput, fan-out, publish latency and memory on this machine.",
         discussion: """
         Starts a redis-server (AOF on, appendfsync everysec) unless --redis is given,
-        the provider simulator in this process, and NotifyMe itself as child processes
-        of this executable (`run`, then `worker fanout`), then:
+        the provider simulator and an SMTP server (email's provider) in this process,
+        and NotifyMe itself as child processes of this executable (`run`, then
+        `worker fanout`), then:
           latency   POST /v1/events at --rate requests per second for --seconds, open
                     loop: p50, p99, max.
           delivery  one alert to each cohort's topic (--residents each: SMS, email,
@@ -116,14 +117,16 @@ struct Bench: AsyncParsableCommand {
                                    redisPool: redisPool ?? max(2, ProcessInfo.processInfo.activeProcessorCount), partitions: partitions)
         var summary = BenchSummary()
         let simulator = SimulatorConfiguration(credentialsDirectory: "\(directory)/simulator")
-        try await ProviderSimulator.withRunning(simulator, logger: logger) { sim in
-            let stack = try BenchStack.make(base: base, redisURL: redisURL, redisPid: embedded?.pid, directory: directory, sim: sim,
-                                            workers: workers, logger: logger)
-            defer { stack.redis.close() }
-            do { try await measure(stack: stack, http: http, report: report, summary: &summary) } catch {
-                // Interrupted: what failed failed because its processes were stopped; the signal handler finishes and exits.
-                while ChildRegistry.shared.isInterrupted { try? await Task.sleep(for: .seconds(1)) }
-                throw error
+        try await SMTPSimulator.withRunning(logger: logger) { smtp in
+            try await ProviderSimulator.withRunning(simulator, logger: logger) { sim in
+                let stack = try BenchStack.make(base: base, redisURL: redisURL, redisPid: embedded?.pid, directory: directory, sim: sim,
+                                                smtp: smtp, workers: workers, logger: logger)
+                defer { stack.redis.close() }
+                do { try await measure(stack: stack, http: http, report: report, summary: &summary) } catch {
+                    // Interrupted: what failed failed because its processes were stopped; the signal handler finishes and exits.
+                    while ChildRegistry.shared.isInterrupted { try? await Task.sleep(for: .seconds(1)) }
+                    throw error
+                }
             }
         }
         if let pid = embedded?.pid { summary.memory.redisPeakRSSBytes = ProcessSpawn.memory(of: pid)?.peak }

@@ -21,6 +21,8 @@ struct BenchStack: Sendable {
     let configPath: String
     /// The provider simulator, running in this process.
     let sim: ProviderSimulator
+    /// The SMTP server email goes to, running in this process; without one, email goes to the service's outbox.
+    var smtp: SMTPSimulator?
     /// Streams per channel queue in the NotifyMe processes started.
     var partitions = 1
 
@@ -31,14 +33,14 @@ struct BenchStack: Sendable {
         ProcessInfo.processInfo.environment.merging([
             "NOTIFYME_CONFIG": configPath, "NOTIFYME_REDIS_URL": redisURL, "NOTIFYME_HTTP_PORT": String(httpPort),
             "NOTIFYME_DATA_DIR": "\(directory)/service", "NOTIFYME_LOG_LEVEL": "warning", "NOTIFYME_LOG_FORMAT": "json",
-            "NOTIFYME_SMTP_URL": "",
+            "NOTIFYME_SMTP_URL": smtp?.url ?? "",
         ]) { $1 }
     }
 
     /// Writes the configuration of the NotifyMe processes: the catalogue and templates of `base`, SMS through the
-    /// simulator's gateway (which posts signed receipts back) and push through its FCM; email goes to the outbox.
+    /// simulator's gateway (which posts signed receipts back), push through its FCM, email to `smtp` (or the outbox).
     static func make(base: NotifyConfiguration, redisURL: String, redisPid: pid_t?, directory: String, sim: ProviderSimulator,
-                     workers: BenchWorkers, logger: Logger) throws -> BenchStack {
+                     smtp: SMTPSimulator? = nil, workers: BenchWorkers, logger: Logger) throws -> BenchStack {
         var secret = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
         for i in secret.indices { secret[i] = UInt8.random(in: 0...255, using: &generator) }
@@ -69,7 +71,7 @@ struct BenchStack: Sendable {
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
         let redis = RedisClient(configuration: try RedisConfiguration(url: redisURL), poolSize: 8, logger: logger)
         return BenchStack(directory: directory, redisURL: redisURL, redisPid: redisPid, redis: redis, cipher: try FieldCipher(secret: secret),
-                          httpPort: port, configPath: configPath, sim: sim, partitions: workers.partitions)
+                          httpPort: port, configPath: configPath, sim: sim, smtp: smtp, partitions: workers.partitions)
     }
 
     /// Starts this executable with `arguments` (`run`, or `worker <roles>`); with `waitForAPI`, waits until

@@ -50,6 +50,8 @@ struct BenchSummary: Codable, Sendable {
         var gatewayMessagesPerBatch: Double?
         /// AOF rewrites Redis started during the run (each a fork that writes the whole dataset).
         var redisAOFRewrites = 0
+        /// Messages the SMTP server (email's provider) accepted during the run.
+        var smtpMessages: Int?
     }
 
     /// Fan-out of one topic event with only fan-out workers running, so every notification stays queued.

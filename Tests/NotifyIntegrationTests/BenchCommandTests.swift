@@ -68,6 +68,8 @@ struct BenchCommandTests {
         }
         // The SMS worker's concurrent sends reach the gateway as batch requests.
         #expect((delivery.first?["gatewayMessagesPerBatch"] as? Double ?? 0) > 1, "\(result.out)")
+        // Email goes to the bench's SMTP server, as it would to a real one, not to the outbox's files.
+        #expect(delivery.map { $0["smtpMessages"] as? Int } == [0, 100, 0, 100], "\(result.out)")
 
         let fanout = try #require(summary["fanout"] as? [String: Any])
         #expect(fanout["queued"] as? Int == 1000)
