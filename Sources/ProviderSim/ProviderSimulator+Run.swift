@@ -57,23 +57,7 @@ extension ProviderSimulator {
         _ body: (ProviderSimulator) async throws -> T
     ) async throws -> T {
         let simulator = try ProviderSimulator(configuration: configuration, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [simulator], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            let result: Result<T, any Error>
-            do {
-                try await simulator.ready()
-                result = .success(try await body(simulator))
-            } catch {
-                result = .failure(error)
-            }
-            // Graceful, so in-flight requests finish and nothing logs a cancellation as an error.
-            await group.triggerGracefulShutdown()
-            while let next = await tasks.nextResult() {
-                if case .failure(let error) = next, case .success = result { throw error }
-            }
-            return try result.get()
-        }
+        return try await ScopedService.run(simulator, logger: logger, ready: { try await $0.ready() }, body)
     }
 
     private func didBind(http1 port: Int?) {
