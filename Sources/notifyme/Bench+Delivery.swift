@@ -55,11 +55,12 @@ extension Bench {
                 + "\(BenchReport.number(perBatch, 1)) each")
         }
         if let mail = stack.smtp?.counts {
-            figures.smtpMessages = mail.accepted - mailBefore.accepted
-        }
-        if let mail = stack.smtp?.counts, mail.accepted > mailBefore.accepted {
-            report.line("  SMTP: \(BenchReport.number(Double(mail.accepted - mailBefore.accepted))) messages accepted, "
-                + "\(BenchReport.number(Double(mail.connections - mailBefore.connections))) connections opened")
+            let accepted = mail.accepted - mailBefore.accepted
+            figures.smtpMessages = accepted
+            if accepted > 0 {
+                report.line("  SMTP: \(BenchReport.number(Double(accepted))) messages accepted, "
+                    + "\(BenchReport.number(Double(mail.connections - mailBefore.connections))) connections opened")
+            }
         }
         return figures
     }
