@@ -53,28 +53,32 @@ public struct CallbackStore: Sendable {
         return reply.int == 1
     }
 
-    /// Holds a change while the callback is suspended.
-    public func park(entity: String, _ payload: CallbackPayload) async throws {
+    /// Holds a change while the callback is suspended, once: the same change parked again (its stream entry handled a
+    /// second time after a reclaim, or at another attempt) keeps its first place. Held changes start their attempts afresh.
+    public func park(entity: String, _ payload: CallbackPayload, now: Date = Date()) async throws {
+        var held = payload
+        held.attempt = 0
         _ = try await redis.pipeline([
-            RedisCommand("RPUSH", Keys.callbackParked(entity), try payload.encoded()),
-            RedisCommand("LTRIM", Keys.callbackParked(entity), -Self.maxParked, -1),
+            RedisCommand("ZADD", Keys.callbackParked(entity), "NX", Int(now.timeIntervalSince1970 * 1000), try held.encoded()),
+            RedisCommand("ZREMRANGEBYRANK", Keys.callbackParked(entity), 0, -(Self.maxParked + 1)),
         ])
     }
 
     public func parked(entity: String) async throws -> Int {
-        try await redis.send("LLEN", Keys.callbackParked(entity)).int ?? 0
+        try await redis.send("ZCARD", Keys.callbackParked(entity)).int ?? 0
     }
 
-    /// Makes the callback active again and sends the held changes; returns how many were queued again.
+    /// Makes the callback active again and sends the held changes in the order they were held; returns how many were
+    /// queued again. Each batch leaves the held set only once it is on the queue.
     public func resume(entity: String, queue: CallbackQueue) async throws -> Int {
         _ = try await redis.send("HDEL", Keys.callback(entity), "suspendedAt")
         _ = try await redis.send("HSET", Keys.callback(entity), "failures", 0)
         var moved = 0
         while true {
-            let batch = (try await redis.send("LRANGE", Keys.callbackParked(entity), 0, 499).array ?? []).compactMap(\.string)
+            let batch = (try await redis.send("ZRANGE", Keys.callbackParked(entity), 0, 499).array ?? []).compactMap(\.string)
             guard !batch.isEmpty else { return moved }
             try await queue.add(batch.compactMap(CallbackPayload.decode))
-            _ = try await redis.send("LTRIM", Keys.callbackParked(entity), batch.count, -1)
+            _ = try await redis.send(RedisCommand("ZREM", [Keys.callbackParked(entity)] + batch.map { $0 as any RedisArgument }))
             moved += batch.count
         }
     }

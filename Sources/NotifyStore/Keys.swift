@@ -37,8 +37,8 @@ public enum Keys {
     public static func entityEvents(_ entity: String) -> String { "nm:{en:\(entity)}:events" }
     /// An entity's status callback: URL, sealed secret, state.
     public static func callback(_ entity: String) -> String { "nm:{en:\(entity)}:callback" }
-    /// Status changes held while an entity's callback is suspended, sent again when it resumes.
-    public static func callbackParked(_ entity: String) -> String { "nm:{en:\(entity)}:callback:parked" }
+    /// Status changes held while an entity's callback is suspended (a sorted set, by when each was held), sent again when it resumes.
+    public static func callbackParked(_ entity: String) -> String { "nm:{en:\(entity)}:callback:held" }
 
     /// An idempotency reservation for one entity and Idempotency-Key.
     public static func idempotency(entity: String, keyHash: String) -> String { "nm:{i:\(entity):\(keyHash)}" }
