@@ -53,14 +53,22 @@ public final class RawConnection: @unchecked Sendable {
     public func readUntilClosed(timeout: Double) -> String? {
         var received: [UInt8] = []
         let deadline = Date().addingTimeInterval(timeout)
+        while let bytes = receive(until: deadline) {
+            if bytes.isEmpty { return String(decoding: received, as: UTF8.self) }
+            received += bytes
+        }
+        return nil
+    }
+
+    /// The next bytes the server sends: empty once it has closed or reset the connection, nil if nothing came by `deadline`.
+    public func receive(until deadline: Date) -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: 16 << 10)
         while Date() < deadline {
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let wait = Int32(max(1, deadline.timeIntervalSinceNow * 1000))
             guard poll(&pfd, 1, wait) > 0 else { continue }
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { return String(decoding: received, as: UTF8.self) }
-            received += buffer[0..<n]
+            return n <= 0 ? [] : Array(buffer[0..<n])
         }
         return nil
     }
