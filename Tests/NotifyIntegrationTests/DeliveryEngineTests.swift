@@ -1,6 +1,8 @@
 import Foundation
 import NotifyCore
 import NotifyStore
+import Redis
+import Synchronization
 import Testing
 @testable import NotifyWorkers
 
@@ -122,6 +124,51 @@ struct DeliveryEngineTests {
         let loaded = try #require(try await kit.notifications.load(n.id))
         #expect(loaded.notification.status == .sent)
         #expect(loaded.fields["providerMessageId"] == "gw-9")
+    }
+
+    /// Redis refusing writes just as the provider accepts (here it is out of memory; in a chaos run it restarted): the
+    /// worker records the acceptance once Redis takes writes again, within the lease, so the message is not sent twice.
+    @Test func anAcceptanceIsRecordedOnceRedisTakesWritesAgain() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        let sms = WriteStoppingAdapter(redis: env.redis, stop: ["CONFIG", "SET", "maxmemory", "1"])
+        let delivery = kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)])), lease: .seconds(20))
+        async let writesBack: Void = sms.undo(["CONFIG", "SET", "maxmemory", "0"])
+        try await delivery.deliver(n.id)
+        try await writesBack
+        let loaded = try #require(try await kit.notifications.load(n.id))
+        #expect(loaded.notification.status == .sent)
+        #expect(loaded.fields["sent:sms"] == "gw gw-1")
+        #expect(try await EventStore(redis: env.redis).load(n.eventId)?.counts[.sent] == 1)
+        // The entry handled again, as after a reclaim: nothing more is sent.
+        try await delivery.deliver(n.id)
+        #expect(sms.calls == 1)
+    }
+
+    /// The first try's move to `sent` went through but not the marks beside it (here SET is denied; after a restart,
+    /// the reply is lost with the connection): the try that records the marks finds the move made and does not know
+    /// its count mark, so the entry is left for the reclaim, which counts the move once and sends nothing.
+    @Test func aMoveMadeByAnEarlierTryIsCountedByTheReclaim() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        let sms = WriteStoppingAdapter(redis: env.redis, stop: ["ACL", "SETUSER", "default", "-set"])
+        let delivery = kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)])), lease: .seconds(20))
+        async let writesBack: Void = sms.undo(["ACL", "SETUSER", "default", "+set"])
+        await #expect(throws: AcceptanceRecordedLate.self) { try await delivery.deliver(n.id) }
+        try await writesBack
+        let events = EventStore(redis: env.redis)
+        #expect(try await kit.status(n.id) == .sent)
+        #expect(EventStore.hasUncountedMoves(try await CountMarkTests.fields(env, n.id)))
+
+        try await delivery.deliver(n.id)
+        #expect(!EventStore.hasUncountedMoves(try await CountMarkTests.fields(env, n.id)))
+        let counts = try #require(try await events.load(n.eventId)?.counts)
+        #expect(counts[.queued] == 0 && counts[.sent] == 1, "\(counts)")
+        #expect(sms.calls == 1)
     }
 
     @Test func transientFailuresWaitInTheDelayedSetThenDeadLetterWithTheirHistory() async throws {
@@ -265,5 +312,34 @@ struct DeliveryEngineTests {
             try await Task.sleep(for: next + .milliseconds(50))
             #expect(try await a.take("provider:gw", rate: 0.5, burst: 10) == nil)
         }
+    }
+}
+
+/// Accepts every message, having first made Redis refuse some writes (`stop`): the moment between a provider's
+/// acceptance and its record, when Redis fails.
+final class WriteStoppingAdapter: ProviderAdapter {
+    let name = "gw"
+    let redis: RedisClient
+    let stop: [String]
+    private let sent = Mutex(0)
+
+    init(redis: RedisClient, stop: [String]) {
+        self.redis = redis
+        self.stop = stop
+    }
+
+    var calls: Int { sent.withLock { $0 } }
+
+    func send(_ message: OutboundMessage) async throws -> ProviderAcceptance {
+        _ = try await redis.send(RedisCommand(stop[0], stop.dropFirst().map { $0 as any RedisArgument }))
+        sent.withLock { $0 += 1 }
+        return ProviderAcceptance(messageId: "gw-1")
+    }
+
+    /// Once a message was sent, waits a while and has Redis take writes again with `command`.
+    func undo(_ command: [String]) async throws {
+        while calls == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(400))
+        _ = try await redis.send(RedisCommand(command[0], command.dropFirst().map { $0 as any RedisArgument }))
     }
 }

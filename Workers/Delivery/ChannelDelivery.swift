@@ -71,7 +71,7 @@ struct ChannelDelivery: Sendable {
 
     /// The move to `sending` that starts a send: it takes the lease (`sendingAt`) and counts the attempt.
     func startCommand(_ plan: SendPlan) -> (command: RedisCommand, detail: String, now: Date) {
-        let now = Date()
+        let now = plan.leaseStart
         let accepted = plan.alreadyAccepted.count
         let detail = accepted == 0 ? "sending" : "sending (accepted earlier: \(accepted) of \(plan.targets.count))"
         let command = stores.notifications.transitionCommand(plan.notification.id, to: .sending, detail: detail, countAttempt: !plan.pending.isEmpty,
@@ -93,7 +93,7 @@ struct ChannelDelivery: Sendable {
         let pending = plan.pending
         // The common case, one target and nothing accepted before: the move to `sent` rides with the acceptance's writes.
         if pending.count == 1, alreadyAccepted.isEmpty, let target = pending.first {
-            switch try await attempt(n, target: target, first: true, finishing: true) {
+            switch try await attempt(n, target: target, first: true, finishing: true, leaseStart: plan.leaseStart) {
             case .success(let a):
                 let acked = try await settleSent(n, a.sent, early: a.early, ack: ack)
                 logger.info("\(channel.rawValue) sent", metadata: ["notification": "\(n.id)", "provider": "\(a.provider)"])
@@ -111,7 +111,7 @@ struct ChannelDelivery: Sendable {
         let acceptedEarlier = !accepted.isEmpty
         var failures: [(target: DeliveryTarget, error: ProviderError)] = []
         for target in pending {
-            switch try await attempt(n, target: target, first: accepted.isEmpty, finishing: false) {
+            switch try await attempt(n, target: target, first: accepted.isEmpty, finishing: false, leaseStart: plan.leaseStart) {
             case .success(let a):
                 accepted.append((target, a.provider, a.messageId, target.pool.postsReceipts(a.provider)))
                 // A receipt that came before the message id was recorded: held on the record until it is `sent`.
