@@ -5,13 +5,15 @@ import ServiceLifecycle
 
 /// An SMTP server that accepts every message: the email provider of `notifyme bench`, as the gateway and FCM of
 /// ``ProviderSimulator`` are its SMS and push providers. It speaks what a submission client uses (EHLO with
-/// PIPELINING, MAIL, RCPT, DATA with dot-unstuffing, RSET, NOOP, QUIT) and keeps counts, not the messages.
+/// PIPELINING, MAIL, RCPT, DATA with dot-unstuffing, RSET, NOOP, QUIT) and keeps counts, not the messages: how many
+/// it accepted, over how many connections, and how many times each Message-ID came.
 public final class SMTPSimulator: Service, Sendable {
     struct State: Sendable {
         var port: Int?
         var failure: SimulatorError?
         var counts = SMTPCounts()
-        var messageIds: Set<String> = []
+        /// Accepted messages per Message-ID (as the header gives it, angle brackets included).
+        var messageIds: [String: Int] = [:]
         /// Client connections still open, closed on shutdown (a pooling client keeps them open).
         var open: [ObjectIdentifier: any Channel] = [:]
     }
@@ -36,6 +38,9 @@ public final class SMTPSimulator: Service, Sendable {
 
     /// The counts so far.
     public var counts: SMTPCounts { state.withLock { $0.counts } }
+
+    /// How many accepted messages carried each Message-ID (`<id@domain>`); messages without one are not in it.
+    public var messageIdCounts: [String: Int] { state.withLock { $0.messageIds } }
 
     /// Waits until the server listens and returns its port.
     @discardableResult
@@ -99,7 +104,10 @@ public final class SMTPSimulator: Service, Sendable {
     func accept(messageId: String?) -> Int {
         state.withLock { state in
             state.counts.accepted += 1
-            if let messageId, !state.messageIds.insert(messageId).inserted { state.counts.duplicates += 1 }
+            if let messageId {
+                state.messageIds[messageId, default: 0] += 1
+                if state.messageIds[messageId] != 1 { state.counts.duplicates += 1 }
+            }
             return state.counts.accepted
         }
     }

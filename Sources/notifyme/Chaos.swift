@@ -16,9 +16,10 @@ struct Chaos: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Kill workers, restart Redis and fail a provider while notifications flow; check nothing is lost or sent twice.",
         discussion: """
-        Starts a redis-server (AOF on, appendfsync always), the provider simulator in
-        this process, and NotifyMe as separate processes of this executable: `api`,
-        and `worker` fanout, sms, email, push and scheduler. It registers synthetic
+        Starts a redis-server (AOF on, appendfsync always), the provider simulator and
+        an SMTP server (email's provider) in this process, and NotifyMe as separate
+        processes of this executable: `api`, and `worker` fanout, sms, email, push
+        and scheduler. It registers synthetic
         residents (half SMS, a quarter email, a quarter push), publishes events naming
         them (retrying each with its Idempotency-Key until it is accepted) and, while
         the notifications flow:
@@ -30,11 +31,16 @@ struct Chaos: AsyncParsableCommand {
           makes the SMS gateway answer 503 for --outage seconds.
         The moments are drawn from --seed, as shares of the notifications settled.
         Then it waits until every notification is settled and checks, from the
-        records, the dead-letter streams and the simulator's counts:
+        records, the dead-letter streams and the simulators' counts (SMS by number,
+        push by token, email by Message-ID):
           lost        recipients of an accepted event with no notification, or one
                       still unsettled at the end;
-          duplicates  residents the providers received more than one message for
-                      (each resident gets one);
+          duplicates  residents the SMS gateway or FCM received more than one message
+                      for (each resident gets one);
+          email       residents the SMTP server got an email for twice: allowed only
+                      when an email worker was killed (SMTP has no idempotency key, so
+                      a worker killed between the server's acceptance and its record
+                      sends again, with the same Message-ID), and reported;
           unfounded   notifications recorded as accepted that their provider never
                       received;
           unlettered  failed notifications missing from the dead-letter stream.
@@ -114,15 +120,17 @@ struct Chaos: AsyncParsableCommand {
         }
         report.line("notifyme chaos: \(BenchReport.number(Double(notifications))) notifications, \(kills) kills, \(redisLine), "
             + (outage > 0 ? "a \(outage) s gateway outage" : "no outage") + "; seed \(seed)")
-        let summary = try await ProviderSimulator.withRunning(simulator, logger: logger) { sim in
-            let stack = try BenchStack.make(base: base, redisURL: redisURL, redisPid: own?.pid, directory: directory, sim: sim,
-                                            workers: workers, logger: logger)
-            defer { stack.redis.close() }
-            let run = ChaosRun(stack: stack, sim: sim, redis: own, http: http, report: report, plan: plan,
-                               notifications: notifications, perEvent: perEvent, publishRate: publishRate, timeout: .seconds(timeout))
-            do { return try await run.execute() } catch {
-                while ChildRegistry.shared.isInterrupted { try? await Task.sleep(for: .seconds(1)) }
-                throw error
+        let summary = try await SMTPSimulator.withRunning(logger: logger) { smtp in
+            try await ProviderSimulator.withRunning(simulator, logger: logger) { sim in
+                let stack = try BenchStack.make(base: base, redisURL: redisURL, redisPid: own?.pid, directory: directory, sim: sim,
+                                                smtp: smtp, workers: workers, logger: logger)
+                defer { stack.redis.close() }
+                let run = ChaosRun(stack: stack, sim: sim, smtp: smtp, redis: own, http: http, report: report, plan: plan,
+                                   notifications: notifications, perEvent: perEvent, publishRate: publishRate, timeout: .seconds(timeout))
+                do { return try await run.execute() } catch {
+                    while ChildRegistry.shared.isInterrupted { try? await Task.sleep(for: .seconds(1)) }
+                    throw error
+                }
             }
         }
         var final = summary

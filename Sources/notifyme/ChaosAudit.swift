@@ -8,7 +8,7 @@ import Redis
 struct ChaosAudit: Sendable {
     let redis: RedisClient
     let sim: ProviderSimulator
-    let outbox: String
+    let smtp: SMTPSimulator
 
     private struct Record {
         let id: String
@@ -22,9 +22,10 @@ struct ChaosAudit: Sendable {
         let deadLettered = try await deadLetteredIds()
         figures.deadLettered = deadLettered.count
         let gateway = try sim.counts(provider: "gateway"), fcm = try sim.counts(provider: "fcm")
-        let written = emailsWritten()
-        figures.received = ["sms": gateway.values.reduce(0, +), "push": fcm.values.reduce(0, +), "email": written.count]
+        let emails = emailsReceived()
+        figures.received = ["sms": gateway.values.reduce(0, +), "push": fcm.values.reduce(0, +), "email": emails.count]
         figures.duplicates = gateway.values.filter { $0 > 1 }.count + fcm.values.filter { $0 > 1 }.count
+        figures.emailRepeats = emails.values.filter { $0 > 1 }.count
 
         for chunk in stride(from: 0, to: published.count, by: 50).map({ Array(published[$0..<min($0 + 50, published.count)]) }) {
             let replies = try await redis.pipeline(chunk.flatMap { p in
@@ -44,7 +45,7 @@ struct ChaosAudit: Sendable {
                     byStatus[status == .sending ? .queued : status, default: 0] += 1
                     if [.accepted, .queued, .sending].contains(status) { figures.unsettled += 1 }
                     if status == .failed && !deadLettered.contains(r.id) { figures.unlettered += 1 }
-                    let got = received(r, cohort: p.batch.cohort, gateway: gateway, fcm: fcm, written: written)
+                    let got = received(r, cohort: p.batch.cohort, gateway: gateway, fcm: fcm, emails: emails)
                     if [.sent, .delivered, .expired].contains(status) && got == 0 { figures.unfounded += 1 }
                     if status == .failed && got > 0 { figures.receivedButFailed += 1 }
                 }
@@ -74,23 +75,27 @@ struct ChaosAudit: Sendable {
         return records
     }
 
-    /// How many messages the resident of `r` received on its channel: the simulator's count for SMS and push,
-    /// whether its .eml file exists for email.
-    private func received(_ r: Record, cohort: BenchCohort, gateway: [String: Int], fcm: [String: Int], written: Set<String>) -> Int {
+    /// How many messages the resident of `r` received on its channel: the simulator's count for SMS and push, the SMTP
+    /// server's count of the notification's Message-ID for email.
+    private func received(_ r: Record, cohort: BenchCohort, gateway: [String: Int], fcm: [String: Int], emails: [String: Int]) -> Int {
         guard let n = Int(r.cpr), let cpr = try? cohort.cpr(0), let base = Int(cpr.value) else { return 0 }
         let i = n - base
         switch r.channel {
         case .sms: return (try? cohort.phone(i)).map { gateway[$0.e164] ?? 0 } ?? 0
         case .push: return fcm[BenchPopulation.fcmToken(i)] ?? 0
-        case .email: return written.contains(r.id) ? 1 : 0
+        case .email: return emails[r.id] ?? 0
         case nil: return 0
         }
     }
 
-    /// Notification ids of the emails in the outbox (each file is named after its Message-ID, `<id>@<domain>`).
-    private func emailsWritten() -> Set<String> {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: outbox)) ?? []
-        return Set(files.filter { $0.hasSuffix(".eml") }.compactMap { $0.split(separator: "@").first.map(String.init) })
+    /// Emails the SMTP server accepted, per notification id (each Message-ID is `<id@domain>`).
+    private func emailsReceived() -> [String: Int] {
+        var byId: [String: Int] = [:]
+        for (messageId, count) in smtp.messageIdCounts {
+            guard let id = messageId.dropFirst().split(separator: "@").first else { continue }
+            byId[String(id), default: 0] += count
+        }
+        return byId
     }
 
     private func deadLetteredIds() async throws -> Set<String> {

@@ -4,20 +4,20 @@ import NotifyStore
 import ProviderSim
 import Redis
 
-/// How far a chaos run has got: residents the providers received a message for, emails written, and dead letters.
-/// Read from the simulator and the outbox, so it keeps counting while Redis is down (dead letters then keep their last value).
+/// How far a chaos run has got: residents the providers received a message for, emails, and dead letters.
+/// Read from the simulators, so it keeps counting while Redis is down (dead letters then keep their last value).
 final class ChaosProgress: @unchecked Sendable {
     // @unchecked: `deadLetters` is only read or written while holding `lock`.
     private let lock = NSLock()
     private var deadLetters = 0
     private let sim: ProviderSimulator
-    private let outbox: String
+    private let smtp: SMTPSimulator
     private let redis: RedisClient
     private let total: Int
 
-    init(sim: ProviderSimulator, outbox: String, redis: RedisClient, total: Int) {
+    init(sim: ProviderSimulator, smtp: SMTPSimulator, redis: RedisClient, total: Int) {
         self.sim = sim
-        self.outbox = outbox
+        self.smtp = smtp
         self.redis = redis
         self.total = total
     }
@@ -26,7 +26,7 @@ final class ChaosProgress: @unchecked Sendable {
     func share() async -> Double {
         let sms = (try? sim.counts(provider: "gateway").count) ?? 0
         let push = (try? sim.counts(provider: "fcm").count) ?? 0
-        let email = ((try? FileManager.default.contentsOfDirectory(atPath: outbox)) ?? []).count
+        let email = smtp.counts.accepted
         if let replies = try? await redis.pipeline(Channel.allCases.map { RedisCommand("XLEN", NotifyStore.Keys.deadLetters($0.rawValue)) }) {
             let dead = replies.compactMap(\.int).reduce(0, +)
             lock.withLock { deadLetters = dead }

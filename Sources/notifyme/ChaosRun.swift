@@ -7,6 +7,7 @@ import ProviderSim
 struct ChaosRun: Sendable {
     let stack: BenchStack
     let sim: ProviderSimulator
+    let smtp: SMTPSimulator
     /// The run's own redis-server, which it restarts; nil when the run was given a Redis.
     let redis: ChaosRedis?
     let http: BenchHTTP
@@ -16,8 +17,6 @@ struct ChaosRun: Sendable {
     let perEvent: Int
     let publishRate: Double
     let timeout: Duration
-
-    var outbox: String { "\(stack.directory)/service/outbox" }
 
     func execute() async throws -> ChaosSummary {
         let batches = ChaosPublisher.batches(notifications: notifications, perEvent: perEvent)
@@ -45,9 +44,10 @@ struct ChaosRun: Sendable {
         fleet.stopAll()
         // While the fleet runs, the last retries and receipts move records between the audit's reads (the simulator's
         // counts, then each event's counts and records): the figures are taken again once nothing moves any more.
-        if summary.figures.settled, let still = try? await ChaosAudit(redis: stack.redis, sim: sim, outbox: outbox).run(published) {
+        if summary.figures.settled, let still = try? await ChaosAudit(redis: stack.redis, sim: sim, smtp: smtp).run(published) {
             summary.figures = still
-            summary.problems = fleet.exitedOnTheirOwn.map { "the \($0.rawValue) process exited on its own" } + still.problems
+            summary.problems = fleet.exitedOnTheirOwn.map { "the \($0.rawValue) process exited on its own" }
+                + still.problems(emailWorkerKilled: summary.emailWorkerKilled)
         }
         show(summary)
         if !summary.passed {
@@ -60,7 +60,7 @@ struct ChaosRun: Sendable {
     private func flow(batches: [ChaosPublisher.Batch], key: String, fleet: ChaosFleet,
                       summary: inout ChaosSummary) async throws -> [ChaosPublisher.Published] {
         let publisher = ChaosPublisher(http: http, apiBase: stack.apiBase, key: key, runId: Digest.randomID(prefix: ""))
-        let progress = ChaosProgress(sim: sim, outbox: outbox, redis: stack.redis, total: notifications)
+        let progress = ChaosProgress(sim: sim, smtp: smtp, redis: stack.redis, total: notifications)
         let started = ContinuousClock.now
         let (published, disruptions) = try await withThrowingTaskGroup(of: ChaosOutcome.self) { group in
             group.addTask {
@@ -90,10 +90,11 @@ struct ChaosRun: Sendable {
         for d in disruptions {
             report.line(String(format: "%6.1f s  %@ %@ at %.0f%% settled, down %.1f s", d.atSeconds, d.kind, d.target, d.settledShare * 100, d.downSeconds))
         }
-        let audit = ChaosAudit(redis: stack.redis, sim: sim, outbox: outbox)
+        let audit = ChaosAudit(redis: stack.redis, sim: sim, smtp: smtp)
         summary.figures = try await settle(audit: audit, published: published, progress: progress)
         summary.seconds = (ContinuousClock.now - started).seconds
-        summary.problems = fleet.exitedOnTheirOwn.map { "the \($0.rawValue) process exited on its own" } + summary.figures.problems
+        summary.problems = fleet.exitedOnTheirOwn.map { "the \($0.rawValue) process exited on its own" }
+            + summary.figures.problems(emailWorkerKilled: summary.emailWorkerKilled)
         return published
     }
 
@@ -127,6 +128,8 @@ struct ChaosRun: Sendable {
             + "received but dead-lettered \(n(f.receivedButFailed)); event count drift \(n(f.countDrift))")
         report.line("lost \(n(f.missing + f.unsettled)), duplicates \(n(f.duplicates)), recorded but never received \(n(f.unfounded)), "
             + "failed but not dead-lettered \(n(f.unlettered))")
+        report.line("email sent again by a killed email worker (same Message-ID; SMTP has no idempotency key): \(n(f.emailRepeats))"
+            + (f.emailRepeats > 0 && !summary.emailWorkerKilled ? ", with no email worker killed" : ""))
     }
 }
 

@@ -32,6 +32,9 @@ struct ChaosSummary: Codable, Sendable {
 
     var passed: Bool { problems.isEmpty }
 
+    /// Whether an email worker was killed: the one cause an email may be sent twice.
+    var emailWorkerKilled: Bool { disruptions.contains { $0.kind == "kill" && $0.target == "email" } }
+
     func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -47,8 +50,13 @@ struct ChaosFigures: Codable, Sendable {
     var missing = 0
     /// Notifications not yet accepted by a provider nor given up (accepted, queued, sending).
     var unsettled = 0
-    /// Residents a provider received more than one message for, and notification records beyond one per recipient and event.
+    /// Residents the SMS gateway or FCM received more than one message for, and notification records beyond one per
+    /// recipient and event.
     var duplicates = 0
+    /// Residents the SMTP server received an email for more than once (the same Message-ID each time). SMTP has no
+    /// idempotency key: an email worker killed between the server's acceptance and its record sends that email again
+    /// (the Message-ID lets the recipient's mail service drop it). Without such a kill, a repeat is a fault.
+    var emailRepeats = 0
     /// Notifications recorded as accepted by a provider that the provider never received.
     var unfounded = 0
     /// Failed notifications missing from their dead-letter stream.
@@ -57,7 +65,7 @@ struct ChaosFigures: Codable, Sendable {
     /// Failed (dead-lettered) notifications the provider did receive: an acceptance whose answer the worker never
     /// recorded (killed mid-call), retried in an outage until it gave up. Reported, not an error.
     var receivedButFailed = 0
-    /// Messages the providers received (SMS gateway, FCM) and emails written.
+    /// Messages the SMS gateway and FCM received, and notifications the SMTP server got an email for (repeats aside).
     var received: [String: Int] = [:]
     /// Accepted events whose fan-out did not finish.
     var eventsNotDispatched = 0
@@ -67,12 +75,14 @@ struct ChaosFigures: Codable, Sendable {
     /// Every accepted notification settled (provider accepted it, or it failed and was dead-lettered).
     var settled: Bool { missing == 0 && unsettled == 0 && eventsNotDispatched == 0 }
 
-    var problems: [String] {
+    /// What is wrong; `emailWorkerKilled` says whether email repeats have their one excuse.
+    func problems(emailWorkerKilled: Bool) -> [String] {
         var p: [String] = []
         if missing > 0 { p.append("\(missing) recipients of accepted events have no notification (lost)") }
         if unsettled > 0 { p.append("\(unsettled) notifications never settled (lost)") }
         if eventsNotDispatched > 0 { p.append("\(eventsNotDispatched) events never finished their fan-out") }
         if duplicates > 0 { p.append("\(duplicates) residents received a notification twice") }
+        if emailRepeats > 0 && !emailWorkerKilled { p.append("\(emailRepeats) residents received an email twice, with no email worker killed") }
         if unfounded > 0 { p.append("\(unfounded) notifications are recorded as accepted but their provider never received them") }
         if unlettered > 0 { p.append("\(unlettered) failed notifications are not in the dead-letter stream") }
         return p

@@ -23,6 +23,7 @@ import Transport
             #expect(counts.accepted == 3)
             #expect(counts.duplicates == 1)
             #expect(counts.connections == 1, "libcurl reuses its SMTP connection")
+            #expect(smtp.messageIdCounts == ["<n-1@notify.gov.bh>": 2, "<n-2@notify.gov.bh>": 1])
         }
     }
 
