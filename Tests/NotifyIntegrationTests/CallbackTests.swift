@@ -120,20 +120,21 @@ struct CallbackTests {
     }
 
     /// The queue is at-least-once: a change whose entry is handled again after a reclaim, or parked at another attempt,
-    /// is held once, in its first place, and sent again once on resume.
+    /// is held once, in its first place, and sent again once on resume, in the order the changes were held.
     @Test func aChangeHeldTwiceIsHeldAndResentOnce() async throws {
         let env = try await TestEnvironment()
         defer { env.stop() }
         let store = CallbackStore(redis: env.redis, cipher: env.deps.cipher)
         try await store.set(entity: "moi.a", url: "https://entity.example.bh/hook", secret: Self.secret)
         let at = Date(timeIntervalSince1970: 1_796_000_000)
-        let changes = [NotificationStatus.queued, .sending, .sent].map {
+        // Held in an order that is not the payloads' text order (queued < sending < sent), so the order is the holding's.
+        let changes = [NotificationStatus.sending, .queued, .sent].map {
             CallbackPayload(notificationId: "ntf_1", eventId: "evt_1", entity: "moi.a", reference: "R-1", status: $0, detail: "\($0)", at: at)
         }
         var again = changes[0]
         again.attempt = 3
         for (i, change) in (changes + [again, changes[1]]).enumerated() {
-            try await store.park(entity: "moi.a", change, now: at.addingTimeInterval(Double(i) / 1000))
+            try await store.park(entity: "moi.a", change, now: at.addingTimeInterval(Double(i)))
         }
         #expect(try await store.parked(entity: "moi.a") == 3)
 

@@ -1,6 +1,7 @@
 import Foundation
 import NotifyCore
 import NotifyStore
+import NotifyTestSupport
 import Redis
 import Synchronization
 import Testing
@@ -147,10 +148,9 @@ struct DeliveryEngineTests {
         #expect(sms.calls == 1)
     }
 
-    /// The first try's move to `sent` went through but not the marks beside it (here SET is denied; after a restart,
-    /// the reply is lost with the connection): the try that records the marks finds the move made and does not know
-    /// its count mark, so the entry is left for the reclaim, which counts the move once and sends nothing.
-    @Test func aMoveMadeByAnEarlierTryIsCountedByTheReclaim() async throws {
+    /// The first try's move to `sent` went through but not a mark beside it (SET is denied): its answer is kept, so the
+    /// move is counted at once, with nothing sent again and nothing left for the reclaim.
+    @Test func aMoveMadeByAnEarlierTryIsKeptAndCounted() async throws {
         let env = try await TestEnvironment()
         defer { env.stop() }
         let kit = DeliveryKit(env: env)
@@ -158,8 +158,30 @@ struct DeliveryEngineTests {
         let sms = WriteStoppingAdapter(redis: env.redis, stop: ["ACL", "SETUSER", "default", "-set"])
         let delivery = kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)])), lease: .seconds(20))
         async let writesBack: Void = sms.undo(["ACL", "SETUSER", "default", "+set"])
-        await #expect(throws: AcceptanceRecordedLate.self) { try await delivery.deliver(n.id) }
+        try await delivery.deliver(n.id)
         try await writesBack
+        #expect(try await kit.status(n.id) == .sent)
+        #expect(!EventStore.hasUncountedMoves(try await CountMarkTests.fields(env, n.id)))
+        let counts = try #require(try await EventStore(redis: env.redis).load(n.eventId)?.counts)
+        #expect(counts[.queued] == 0 && counts[.sent] == 1, "\(counts)")
+        #expect(sms.calls == 1)
+    }
+
+    /// A try's answers lost whole (Redis stalled past the client's timeout, then ran the commands): the next try finds
+    /// the move to `sent` made and does not know its count mark, so the entry is left for the reclaim, which counts the
+    /// move once and sends nothing.
+    @Test func aMoveWhoseAnswerWasLostIsCountedByTheReclaim() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        var configuration = try RedisConfiguration(url: env.redisServer.url)
+        configuration.commandTimeout = .milliseconds(300)
+        let impatient = RedisClient(configuration: configuration, poolSize: 1, logger: env.logger)
+        defer { impatient.close() }
+        let sms = StallingAdapter(port: env.redisServer.port)
+        let delivery = kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)])), lease: .seconds(20), redis: impatient)
+        await #expect(throws: AcceptanceRecordedLate.self) { try await delivery.deliver(n.id) }
         let events = EventStore(redis: env.redis)
         #expect(try await kit.status(n.id) == .sent)
         #expect(EventStore.hasUncountedMoves(try await CountMarkTests.fields(env, n.id)))
@@ -341,5 +363,29 @@ final class WriteStoppingAdapter: ProviderAdapter {
         while calls == 0 { try await Task.sleep(for: .milliseconds(10)) }
         try await Task.sleep(for: .milliseconds(400))
         _ = try await redis.send(RedisCommand(command[0], command.dropFirst().map { $0 as any RedisArgument }))
+    }
+}
+
+/// Accepts every message, having first sent Redis `DEBUG SLEEP 2` without waiting for its answer: the commands that record
+/// the acceptance wait behind it, past an impatient client's timeout, and then run with no one to hear their answers.
+final class StallingAdapter: ProviderAdapter {
+    let name = "gw"
+    let port: Int
+    private let sent = Mutex(0)
+    private let connections = Mutex<[RawConnection]>([])
+
+    init(port: Int) { self.port = port }
+
+    var calls: Int { sent.withLock { $0 } }
+
+    func send(_ message: OutboundMessage) async throws -> ProviderAcceptance {
+        let stall = try RawConnection(port: port)
+        stall.send("*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$1\r\n2\r\n")
+        // Kept open: closed at once, the command could be dropped unread.
+        connections.withLock { $0.append(stall) }
+        // Time for Redis to take it up, however loaded the machine, before the worker's writes follow.
+        try await Task.sleep(for: .milliseconds(300))
+        sent.withLock { $0 += 1 }
+        return ProviderAcceptance(messageId: "gw-1")
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NotifyCore
 import NotifyStore
+import Redis
 import Synchronization
 @testable import NotifyWorkers
 
@@ -36,8 +37,8 @@ struct DeliveryKit {
     var notifications: NotificationStore { NotificationStore(redis: env.redis) }
 
     func delivery(_ channel: Channel, _ pools: ChannelPools, maxAttempts: Int = 3, backoff: Backoff = Backoff(base: .milliseconds(50), cap: .seconds(1)),
-                  lease: Duration = .seconds(60)) -> ChannelDelivery {
-        ChannelDelivery(channel: channel, stores: DeliveryStores(redis: env.redis, cipher: env.deps.cipher), catalogue: env.deps.catalogue,
+                  lease: Duration = .seconds(60), redis: RedisClient? = nil) -> ChannelDelivery {
+        ChannelDelivery(channel: channel, stores: DeliveryStores(redis: redis ?? env.redis, cipher: env.deps.cipher), catalogue: env.deps.catalogue,
                         templates: env.deps.templates, pools: pools,
                         settings: DeliverySettings(maxAttempts: maxAttempts, backoff: backoff, lease: lease),
                         unsubscribeLinks: UnsubscribeLinks(cipher: env.deps.cipher, baseURL: "https://notify.example.bh"), logger: env.logger)

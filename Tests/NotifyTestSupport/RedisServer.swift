@@ -73,6 +73,8 @@ public final class RedisServer: Sendable {
         var arguments = [
             "--port", String(port), "--bind", "127.0.0.1", "--dir", dataDir.path,
             "--save", "", "--appendonly", appendOnly ? "yes" : "no",
+            // DEBUG SLEEP lets a test hold the server still, as a slow or stalled Redis would be.
+            "--enable-debug-command", "local",
         ]
         if let socketPath {
             // A socket file left by a killed server would make the readiness check pass too early.

@@ -55,43 +55,54 @@ extension ChannelDelivery {
         let detail = "accepted by \(member.name) (\(acceptance.messageId))"
         let fields = ["provider": member.name, "providerMessageId": acceptance.messageId]
         if finishing { writes.append(stores.notifications.transitionCommand(n.id, to: .sent, detail: detail, fields: fields, now: now)) }
-        let (replies, retried) = try await recordAcceptance(writes, marks: marks, notificationId: n.id, until: leaseStart + recordingWindow)
+        let (replies, answersLost) = try await recordAcceptance(writes, marks: marks, notificationId: n.id, until: leaseStart + recordingWindow)
         let sent = finishing
             ? try await stores.notifications.interpret(replies[marks], command: writes[marks], id: n.id, to: .sent, detail: detail, now: now)
             : nil
-        if retried, let sent, sent.move != .moved(from: .sending) { throw AcceptanceRecordedLate(notificationId: n.id) }
+        if answersLost, let sent, sent.move != .moved(from: .sending) { throw AcceptanceRecordedLate(notificationId: n.id) }
         return .success(Accepted(provider: member.name, messageId: acceptance.messageId, sent: sent,
                                  early: ProviderMessageIndex.earlyReceipt(replies[1])))
     }
 
-    /// How long after the lease starts a worker may still try to record an acceptance: three quarters of the lease,
-    /// which is wall-clock time compared across processes, leaving room for their clocks and for the writes in flight.
-    var recordingWindow: TimeInterval { ProviderHealth.seconds(settings.lease) * 0.75 }
+    /// How long after the lease starts a worker may still try to record an acceptance: half the lease. The lease is
+    /// wall-clock time compared across processes, and a try begun near the end may take a while to land: the other
+    /// half leaves room for both.
+    var recordingWindow: TimeInterval { ProviderHealth.seconds(settings.lease) / 2 }
 
     /// Writes what an accepted send leaves (marks first, then a move), again and again while Redis refuses or is
     /// away, until `deadline`: a send the provider accepted must not be sent again because Redis restarted at that
     /// moment (an SMS gateway drops a repeat by its idempotency key; an SMTP server does not).
-    /// Returns the replies and whether it took more than one try.
+    /// Returns each command's first answer that was not an error (a later try's `SET ... GET` returns this notification's
+    /// own id, not a receipt that waited there, and its move is refused as made), and whether a try's answers were lost
+    /// whole, so that a move may have been made without this worker hearing of it.
     private func recordAcceptance(_ writes: [RedisCommand], marks: Int, notificationId: String,
-                                  until deadline: Date) async throws -> (replies: [RedisValue], retried: Bool) {
+                                  until deadline: Date) async throws -> (replies: [RedisValue], answersLost: Bool) {
+        var kept = [RedisValue?](repeating: nil, count: writes.count)
+        var answersLost = false
         var pause = Duration.milliseconds(50)
-        var retried = false
+        func tryAgain(after error: any Error) async throws {
+            guard Date().addingTimeInterval(ProviderHealth.seconds(pause)) < deadline else { throw error }
+            logger.warning("recording an accepted send failed; trying again", metadata: [
+                "channel": "\(channel.rawValue)", "notification": "\(notificationId)", "error": "\(error)",
+            ])
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(500))
+        }
         while true {
-            do {
-                let replies = try await stores.redis.orderedPipeline(writes)
-                for reply in replies[..<marks] {
-                    if case .error(let message) = reply { throw RedisError.reply(message) }
-                }
-                return (replies, retried)
-            } catch {
-                retried = true
-                guard Date().addingTimeInterval(ProviderHealth.seconds(pause)) < deadline else { throw error }
-                logger.warning("recording an accepted send failed; trying again", metadata: [
-                    "channel": "\(channel.rawValue)", "notification": "\(notificationId)", "error": "\(error)",
-                ])
-                try await Task.sleep(for: pause)
-                pause = min(pause * 2, .milliseconds(500))
+            let replies: [RedisValue]
+            do { replies = try await stores.redis.orderedPipeline(writes) } catch {
+                answersLost = true
+                try await tryAgain(after: error)
+                continue
             }
+            for (index, reply) in replies.enumerated() where kept[index] == nil {
+                if case .error = reply { continue }
+                kept[index] = reply
+            }
+            guard let failed = kept[..<marks].firstIndex(where: { $0 == nil }) else {
+                return (zip(kept, replies).map { $0 ?? $1 }, answersLost)
+            }
+            try await tryAgain(after: RedisError.reply(replies[failed].errorMessage ?? "error reply"))
         }
     }
 }
