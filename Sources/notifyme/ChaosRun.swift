@@ -128,9 +128,9 @@ struct ChaosRun: Sendable {
             + "received but dead-lettered \(n(f.receivedButFailed)); event count drift \(n(f.countDrift))")
         report.line("lost \(n(f.missing + f.unsettled)), duplicates \(n(f.duplicates)), recorded but never received \(n(f.unfounded)), "
             + "failed but not dead-lettered \(n(f.unlettered))")
-        report.line("emails received twice (same Message-ID; SMTP has no idempotency key, so an email worker killed between "
-            + "the server's 250 and its record sends again): \(n(f.emailRepeats)), at most \(n(summary.emailRepeatsAllowed)) allowed "
-            + "for \(summary.emailWorkerKills) email worker kills")
+        report.line("emails received twice: \(n(f.emailRepeats)), allowed \(n(summary.emailRepeatsAllowed)) (email worker killed "
+            + "\(summary.emailWorkerKills) times; SMTP has no idempotency key: a worker killed after the server's 250, before its "
+            + "record, sends again with the same Message-ID)")
     }
 }
 
