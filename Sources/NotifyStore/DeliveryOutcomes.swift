@@ -102,11 +102,13 @@ public struct DeliveryOutcomes: Sendable {
     }
 
     /// Finishes what a process stopped between two units (record and event, record and dead-letter stream) left
-    /// undone: a status move not yet counted on its event, a failure without its dead letter. Costs nothing when
-    /// the record carries neither mark. Returns whether it wrote a dead letter.
+    /// undone: a status move not yet counted on its event, a failure without its dead letter, a receipt held while the
+    /// send was recorded but not applied once it was `sent`. Costs nothing when the record carries none of these.
+    /// Returns whether it wrote a dead letter.
     @discardableResult
     public func completeInterrupted(_ n: NotificationRecord, fields: [String: String]) async throws -> Bool {
         try await events.repairCounts(n.id, eventId: n.eventId, fields: fields)
+        if n.status == .sent, let held = fields["pendingReceipt"] { try await applyHeld(n.id, receipt: held) }
         return try await deadLetters.addIfDue(n, fields: fields)
     }
 

@@ -202,6 +202,28 @@ struct ReceiptsTests {
         }
     }
 
+    /// The worker stopped after the move to `sent` and before applying the receipt that move handed back: the entry comes
+    /// back (it is acknowledged only after the receipt), and the reclaim applies the receipt held on the record.
+    @Test func aHeldReceiptLeftByAStoppedWorkerIsAppliedByTheReclaim() async throws {
+        try await withApp { kit, client in
+            let n = try await kit.queued(try await kit.resident(), channel: .sms)
+            _ = try await kit.notifications.move(n.id, to: .sending, detail: "sending",
+                                                 fields: ["sendingAt": String(Date().timeIntervalSince1970 - 120)])
+            try await ProviderMessageIndex(redis: kit.env.redis).record(provider: "gw", messageId: "gw-6", notificationId: n.id)
+            #expect(try await Self.gateway(client, id: "gw-6", status: "delivered") == .noContent)
+            try await kit.notifications.markAccepted(n.id, target: "sms", provider: "gw", messageId: "gw-6")
+            let t = try await kit.notifications.transition(n.id, to: .sent, detail: "accepted by gw (gw-6)")
+            #expect(t.pendingReceipt?.hasPrefix("delivered") == true)
+
+            let sms = ScriptedAdapter("gw")
+            try await kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)]))).deliver(n.id)
+            #expect(try await kit.status(n.id) == .delivered)
+            #expect(sms.calls == 0)
+            let counts = try #require(try await EventStore(redis: kit.env.redis).load(n.eventId)).counts
+            #expect(counts[.delivered] == 1 && counts[.sent] == 0 && counts[.queued] == 0, "\(counts)")
+        }
+    }
+
     @Test func sentWithoutAReceiptExpiresAndALateReceiptStillCounts() async throws {
         try await withApp { kit, client in
             let n = try await Self.sent(kit, provider: "gw", messageId: "gw-4")

@@ -135,13 +135,21 @@ struct ChannelDelivery: Sendable {
         return false
     }
 
-    /// After the move to `sent`: its count (with `ack` after it, both gathered with other sends'), then a receipt that
-    /// came while the send was being recorded. Returns whether `ack` went.
+    /// After the move to `sent`: its count (with `ack` after it, both gathered with other sends'), or, when a receipt came
+    /// while the send was being recorded, its count and then the receipt, leaving the ack to the caller. Returns whether
+    /// `ack` went.
     private func settleSent(_ n: NotificationRecord, _ t: NotificationStore.Transition?, early: String?, ack: SentCounter.Ack?) async throws -> Bool {
         guard let t, case .moved(let previous) = t.move else { return false }
-        try await stores.sent.count(EventStore.CountedMove(n.id, eventId: n.eventId, from: previous, to: .sent, mark: t.countMark), ack: ack)
-        if let held = t.pendingReceipt ?? early { try await stores.outcomes.applyHeld(n.id, receipt: held) }
-        return ack != nil
+        let move = EventStore.CountedMove(n.id, eventId: n.eventId, from: previous, to: .sent, mark: t.countMark)
+        guard let held = t.pendingReceipt ?? early else {
+            try await stores.sent.count(move, ack: ack)
+            return ack != nil
+        }
+        // The entry is acknowledged only after the receipt is applied: a stop in between brings it back, and the reclaim
+        // applies a receipt held on a `sent` record.
+        try await stores.sent.count(move, ack: nil)
+        try await stores.outcomes.applyHeld(n.id, receipt: held)
+        return false
     }
 
     var receiptDeadline: Date { Date().addingTimeInterval(ProviderHealth.seconds(settings.receiptTimeout)) }
