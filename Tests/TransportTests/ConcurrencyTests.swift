@@ -49,7 +49,9 @@ struct ConcurrencyTests {
         #expect(result.statuses.allSatisfy { $0 == 200 })
         #expect(result.elapsed < .seconds(10))
         #expect(opened <= 40)  // the per-host cap (32), not one per request
-        #expect(result.peakThreads < threadsBefore + 20)
+        // The process's threads, which the suites running beside this one add to (a Redis client has a thread per
+        // connection): a thread per request would add 200, so half that is the bound.
+        #expect(result.peakThreads < threadsBefore + 100)
     }
 
     @Test("200 concurrent 200 ms requests over HTTP/2 (TLS, ALPN) multiplex on one connection")
