@@ -26,7 +26,8 @@ final class ChaosProgress: @unchecked Sendable {
     func share() async -> Double {
         let sms = (try? sim.counts(provider: "gateway").count) ?? 0
         let push = (try? sim.counts(provider: "fcm").count) ?? 0
-        let email = smtp.messageIdCounts.count
+        let smtpCounts = smtp.counts
+        let email = smtpCounts.accepted - smtpCounts.duplicates
         if let replies = try? await redis.pipeline(Channel.allCases.map { RedisCommand("XLEN", NotifyStore.Keys.deadLetters($0.rawValue)) }) {
             let dead = replies.compactMap(\.int).reduce(0, +)
             lock.withLock { deadLetters = dead }
