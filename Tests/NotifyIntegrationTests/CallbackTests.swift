@@ -94,7 +94,10 @@ struct CallbackTests {
             receiver.refuseAll.withLock { $0 = 503 }
             try await Application(router: buildRouter(env.deps)).test(.router) { client in
                 _ = try await Self.setCallback(client, key, url: receiver.baseURL + "/hooks")
-                let settings = CallbackSettings(concurrency: 4, maxAttempts: 50, suspendAfter: 3, backoff: Backoff(base: .milliseconds(20), cap: .milliseconds(50)))
+                // 30 s per post: the receiver answers in this process, and under the full suite a 5 s post once timed out, so
+                // the last error was the timeout, not the 503.
+                let settings = CallbackSettings(concurrency: 4, timeout: .seconds(30), maxAttempts: 50, suspendAfter: 3,
+                                                backoff: Backoff(base: .milliseconds(20), cap: .milliseconds(50)))
                 try await Self.withWorker(env, settings: settings) {
                     _ = try await Self.notification(env, entity: "moi.a", resident: 1)
                     var view: [String: Any] = [:]
@@ -105,7 +108,7 @@ struct CallbackTests {
                     }
                     #expect(view["status"] as? String == "suspended")
                     #expect(view["held"] as? Int == 3)
-                    #expect((view["lastError"] as? String)?.contains("503") == true)
+                    #expect((view["lastError"] as? String)?.contains("503") == true, "\(view)")
                     #expect(receiver.all.isEmpty)
 
                     // Fixed, resumed: the held changes arrive.
