@@ -47,6 +47,7 @@ import Testing
         ("redis:\n  poolsize: 3\n", "redis.poolsize"),
         ("htp:\n  port: 1\n", "htp"),
         ("workers:\n  maxAttempts: 0\n", "workers.maxAttempts"),
+        ("workers:\n  smsConcurrency: 4097\n", "workers.smsConcurrency"),
         ("logLevel: loud\n", "logLevel"),
         ("providers:\n  sms:\n    - {name: a, type: gateway, url: http://x}\n", "providers.sms[0].apiKey"),
         ("providers:\n  sms:\n    - {name: a, type: fcm, serviceAccountFile: f}\n", "providers.sms[0].type"),
@@ -66,6 +67,12 @@ import Testing
             #expect(error.key == key)
             #expect(error.description.contains(key))
         }
+    }
+
+    /// A window of thousands of sends keeps the cores busy while sends wait on Redis and the provider (see the bench).
+    @Test func deliveryWindowsGoUpTo4096() throws {
+        let c = try NotifyConfiguration.parse(yaml: "workers:\n  smsConcurrency: 4096\n  pushConcurrency: 2048\n  emailConcurrency: 1025\n")
+        #expect(c.workers.smsConcurrency == 4096 && c.workers.pushConcurrency == 2048 && c.workers.emailConcurrency == 1025)
     }
 
     @Test func providersAreReadWithTheirOwnSettings() throws {

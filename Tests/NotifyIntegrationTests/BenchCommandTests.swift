@@ -106,7 +106,7 @@ struct BenchCommandTests {
     }
 
     @Test func badOptionsAreUsageErrors() async throws {
-        for args in [["--only", "everything"], ["--residents", "0"], ["--rate", "-5"], ["--steady-rate", "0"]] {
+        for args in [["--only", "everything"], ["--residents", "0"], ["--rate", "-5"], ["--steady-rate", "0"], ["--concurrency", "4097"]] {
             let result = try await NotifymeBinary.run(["bench"] + args, env: [:])
             #expect(result.code == 64, "\(args): \(result.err)")
         }
