@@ -4,7 +4,7 @@ import Redis
 
 extension NotificationStore {
     /// Puts a notification back in `queued` with new fields (another channel and its rendering), if it is still
-    /// in `expected`. Unlike ``move(_:to:detail:countAttempt:fields:now:)`` it may leave the status unchanged
+    /// in `expected`. Unlike ``move(_:to:detail:countAttempt:returnAttempt:fields:now:)`` it may leave the status unchanged
     /// (queued stays queued when the channel changes before any send); the timeline records it either way.
     @discardableResult
     public func reassign(_ id: String, expected: NotificationStatus, fields: [String: String], detail: String,

@@ -15,26 +15,27 @@ extension NotificationStore {
         public var countMark: String? = nil
     }
 
-    /// ``move(_:to:detail:countAttempt:fields:now:)``, also returning the event id and any held receipt.
-    public func transition(_ id: String, to status: NotificationStatus, detail: String, countAttempt: Bool = false,
+    /// ``move(_:to:detail:countAttempt:returnAttempt:fields:now:)``, also returning the event id and any held receipt.
+    public func transition(_ id: String, to status: NotificationStatus, detail: String, countAttempt: Bool = false, returnAttempt: Bool = false,
                            fields: [String: String] = [:], now: Date = Date()) async throws -> Transition {
-        let command = transitionCommand(id, to: status, detail: detail, countAttempt: countAttempt, fields: fields, now: now)
+        let command = transitionCommand(id, to: status, detail: detail, countAttempt: countAttempt, returnAttempt: returnAttempt, fields: fields, now: now)
         return try await transition(command, id: id, to: status, detail: detail, now: now)
     }
 
-    /// Runs a command made by ``transitionCommand(_:to:detail:countAttempt:fields:now:)`` with the same values.
+    /// Runs a command made by ``transitionCommand(_:to:detail:countAttempt:returnAttempt:fields:now:)`` with the same values.
     public func transition(_ command: RedisCommand, id: String, to status: NotificationStatus, detail: String, now: Date) async throws -> Transition {
         try await interpret(try await redis.evalsha(command, script: NotificationScripts.transition), id: id, to: status, detail: detail, now: now)
     }
 
     /// The move as one EVALSHA, to pipeline with the writes that must go before it; its reply goes to
-    /// ``interpret(_:id:to:detail:now:)`` (a NOSCRIPT reply there runs it again as EVAL).
-    public func transitionCommand(_ id: String, to status: NotificationStatus, detail: String, countAttempt: Bool = false,
+    /// ``interpret(_:id:to:detail:now:)`` (a NOSCRIPT reply there runs it again as EVAL). `countAttempt` adds one to
+    /// `attempts`; `returnAttempt` takes one off (a send that made no provider call after all).
+    public func transitionCommand(_ id: String, to status: NotificationStatus, detail: String, countAttempt: Bool = false, returnAttempt: Bool = false,
                                   fields: [String: String] = [:], now: Date = Date()) -> RedisCommand {
         let allowed = Self.allowedBefore[status] ?? ""
         var args: [any RedisArgument] = [NotificationScripts.transition.sha1, 2, Keys.notification(id), Keys.timeline(id),
                                          status.rawValue, allowed, Self.entry(TimelineEntry(at: now, status: status, detail: detail)),
-                                         countAttempt ? 1 : 0]
+                                         countAttempt ? 1 : returnAttempt ? -1 : 0]
         for (k, v) in fields.sorted(by: { $0.key < $1.key }) { args += [k, v] }
         return RedisCommand("EVALSHA", args)
     }

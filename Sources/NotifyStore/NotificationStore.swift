@@ -59,9 +59,9 @@ public struct NotificationStore: Sendable {
 
     /// Moves `id` to `status` if the state machine allows it from the current status.
     @discardableResult
-    public func move(_ id: String, to status: NotificationStatus, detail: String, countAttempt: Bool = false,
+    public func move(_ id: String, to status: NotificationStatus, detail: String, countAttempt: Bool = false, returnAttempt: Bool = false,
                      fields: [String: String] = [:], now: Date = Date()) async throws -> Move {
-        try await transition(id, to: status, detail: detail, countAttempt: countAttempt, fields: fields, now: now).move
+        try await transition(id, to: status, detail: detail, countAttempt: countAttempt, returnAttempt: returnAttempt, fields: fields, now: now).move
     }
 
     /// A notification with its timeline, or nil.

@@ -16,12 +16,16 @@ extension ChannelDelivery {
 
     /// One provider call for one target: rate limit, the call, then the record of acceptance in one round trip (with the
     /// receipt watch when it is the notification's `first` acceptance and its provider posts receipts, and the move to
-    /// `sent` when `finishing`, the notification's last target).
+    /// `sent` when `finishing`, the notification's last target). Throws ``RateLimitDeferred`` rather than wait for the rate
+    /// limit past a quarter of the lease: the call and its record must fit within half the lease.
     func attempt(_ n: NotificationRecord, target: DeliveryTarget, first: Bool, finishing: Bool,
                  leaseStart: Date) async throws -> Result<Accepted, ProviderError> {
         let member = target.pool.pick()
         if let rate = member.ratePerSecond {
             while let wait = try await stores.limiter.take("provider:\(member.name)", rate: rate, burst: max(1, rate)) {
+                guard Date().addingTimeInterval(ProviderHealth.seconds(wait)) < leaseStart + recordingWindow / 2 else {
+                    throw RateLimitDeferred(provider: member.name)
+                }
                 try await Task.sleep(for: wait)
             }
         }

@@ -33,6 +33,18 @@ extension ChannelDelivery {
         try await stores.queues.schedule(channel, id: n.id, after: delay)
     }
 
+    /// A send its provider's rate limit held back too long (see ``RateLimitDeferred``): back to the queue with its attempt
+    /// given back, to return after a quarter of the lease, when the sends ahead of it have gone. Targets it already
+    /// reached keep their marks and are not sent again.
+    func requeue(_ n: NotificationRecord, _ held: RateLimitDeferred) async throws {
+        let delay = settings.lease / 4
+        let seconds = String(format: "%.1f", ProviderHealth.seconds(delay))
+        guard case .moved = try await stores.notifications.move(n.id, to: .queued, detail: "waiting for \(held.provider)'s rate limit; retry in \(seconds)s",
+                                                                returnAttempt: true) else { return }
+        Counter(label: "notifyme_rate_limit_deferrals_total", dimensions: [("channel", channel.rawValue), ("provider", held.provider)]).increment()
+        try await stores.queues.schedule(channel, id: n.id, after: delay)
+    }
+
     /// The channel cannot carry this notification (no address, not verified, no device): another channel
     /// if there is one, else suppressed, since there is nothing a retry or a replay could change.
     func unusable(_ n: NotificationRecord, contact: Contact, from status: NotificationStatus, detail: String, fields: [String: String]) async throws {

@@ -82,6 +82,13 @@ struct ChannelDelivery: Sendable {
     /// Sends a notification whose move to `sending` gave `started`, and records the outcome. `ack` (the queue entry's)
     /// goes in the last round trip of the common path, with other sends' counts and acks; returns whether it went.
     func transmit(_ plan: SendPlan, started: NotificationStore.Move, ack: SentCounter.Ack? = nil) async throws -> Bool {
+        do { return try await send(plan, started: started, ack: ack) } catch let held as RateLimitDeferred {
+            try await requeue(plan.notification, held)
+            return false
+        }
+    }
+
+    private func send(_ plan: SendPlan, started: NotificationStore.Move, ack: SentCounter.Ack?) async throws -> Bool {
         let (n, contact, fields) = (plan.notification, plan.contact, plan.fields)
         switch started {
         case .moved: break
