@@ -21,12 +21,15 @@ extension ChannelDelivery {
     func attempt(_ n: NotificationRecord, target: DeliveryTarget, first: Bool, finishing: Bool,
                  leaseStart: Date) async throws -> Result<Accepted, ProviderError> {
         let member = target.pool.pick()
-        if let rate = member.ratePerSecond {
-            while let wait = try await stores.limiter.take("provider:\(member.name)", rate: rate, burst: max(1, rate)) {
-                guard Date().addingTimeInterval(ProviderHealth.seconds(wait)) < leaseStart + recordingWindow / 2 else {
-                    throw RateLimitDeferred(provider: member.name)
+        if let rate = member.ratePerSecond, let turns = member.turns {
+            let deadline = leaseStart + recordingWindow / 2
+            try await turns.inTurn { [stores] in
+                // The turn itself may have come late.
+                guard Date() < deadline else { throw RateLimitDeferred(provider: member.name) }
+                while let wait = try await stores.limiter.take("provider:\(member.name)", rate: rate, burst: max(1, rate)) {
+                    guard Date().addingTimeInterval(ProviderHealth.seconds(wait)) < deadline else { throw RateLimitDeferred(provider: member.name) }
+                    try await Task.sleep(for: wait)
                 }
-                try await Task.sleep(for: wait)
             }
         }
         let message = outbound(n, target: target)

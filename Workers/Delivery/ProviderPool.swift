@@ -9,11 +9,14 @@ public final class ProviderPool: Sendable {
         public let weight: Double
         /// Messages per second across every process, or nil for no limit.
         public let ratePerSecond: Double?
+        /// Where this process's sends wait for the rate, when there is one.
+        let turns: RateTurns?
 
         public init(adapter: any ProviderAdapter, weight: Double = 1, ratePerSecond: Double? = nil) {
             self.adapter = adapter
             self.weight = weight
             self.ratePerSecond = ratePerSecond
+            self.turns = ratePerSecond == nil ? nil : RateTurns()
         }
 
         public var name: String { adapter.name }
