@@ -7,7 +7,7 @@ enum GatewayBody: Decodable {
     struct Item: Decodable {
         let id: String
         let status: String
-        /// The provider's error code; anything other than a string (null, a number) reads as none.
+        /// The provider's error code: a string, a number (kept as its text) or null; anything else makes the body unreadable.
         let error: String?
 
         private enum CodingKeys: String, CodingKey { case id, status, error }
@@ -16,7 +16,15 @@ enum GatewayBody: Decodable {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             id = try c.decode(String.self, forKey: .id)
             status = try c.decode(String.self, forKey: .status)
-            error = (try? c.decodeIfPresent(String.self, forKey: .error)) ?? nil
+            if try !c.contains(.error) || c.decodeNil(forKey: .error) {
+                error = nil
+            } else if let code = try? c.decode(Int64.self, forKey: .error) {
+                error = String(code)
+            } else if let number = try? c.decode(Double.self, forKey: .error) {
+                error = String(number)
+            } else {
+                error = try c.decode(String.self, forKey: .error)
+            }
         }
     }
 

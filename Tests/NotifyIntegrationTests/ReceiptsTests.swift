@@ -111,12 +111,15 @@ struct ReceiptsTests {
             #expect(try await Self.gatewayBody(client, #"{"receipts":[]}"#) == .unprocessableContent)
             #expect(try await Self.gatewayBody(client, #"{"receipts":{"id":"gw-b1","status":"delivered"}}"#) == .unprocessableContent)
             #expect(try await Self.gatewayBody(client, #"{"receipts":[{"id":"gw-b1","status":"delivered"},{"id":"gw-b2"}]}"#) == .unprocessableContent)
+            // An error code is a string, a number or null; the fuzzer found an array accepted.
+            #expect(try await Self.gatewayBody(client, #"{"receipts":[{"id":"gw-b1","status":"delivered","error":[]}]}"#) == .unprocessableContent)
+            #expect(try await Self.gatewayBody(client, #"{"id":"gw-b1","status":"failed","error":{"code":1}}"#) == .unprocessableContent)
             // One over the limit of 1,000 receipts a body may carry.
             let tooMany = (0...1000).map { #"{"id":"gw-x\#($0)","status":"delivered"}"# }.joined(separator: ",")
             #expect(try await Self.gatewayBody(client, #"{"receipts":[\#(tooMany)]}"#) == .unprocessableContent)
             #expect(try await kit.status(delivered.id) == .sent)
 
-            let batch = #"{"receipts":[{"id":"gw-b1","status":"delivered"},{"id":"gw-b2","status":"failed","error":"unknown_subscriber"},"#
+            let batch = #"{"receipts":[{"id":"gw-b1","status":"delivered"},{"id":"gw-b2","status":"failed","error":30003},"#
                 + #"{"id":"gw-b3","status":"sent"},{"id":"gw-b4","status":"delivered"},{"id":"gw-never","status":"delivered"}]}"#
             let at = Int(Date().timeIntervalSince1970)
             #expect(try await Self.gatewayBody(client, batch, at: at) == .noContent)
@@ -128,6 +131,7 @@ struct ReceiptsTests {
             #expect(try await kit.env.redis.send("HGET", Keys.notification(sending.id), "pendingReceipt").string?.hasPrefix("delivered") == true)
             let dead = try await DeadLetterStore(redis: kit.env.redis).list(.sms, count: 10)
             #expect(dead.map(\.letter.notificationId) == [failed.id])
+            #expect(dead.first?.letter.lastError.contains("30003") == true, "\(dead.first?.letter.lastError ?? "")")
 
             // The same signed batch again is a replay: nothing counts twice.
             #expect(try await Self.gatewayBody(client, batch, at: at) == .noContent)
