@@ -141,17 +141,26 @@ struct DeliveryEngineTests {
     @Test func anAcceptanceIsRecordedOnceRedisTakesWritesAgain() async throws {
         let env = try await TestEnvironment()
         defer { env.stop() }
-        let kit = DeliveryKit(env: env)
-        let n = try await kit.queued(try await kit.resident(), channel: .sms)
-        let sms = WriteStoppingAdapter(redis: env.redis, stop: ["CONFIG", "SET", "maxmemory", "1"])
-        let delivery = kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)])), lease: .seconds(20))
-        async let writesBack: Void = sms.undo(["CONFIG", "SET", "maxmemory", "0"])
-        try await delivery.deliver(n.id)
-        try await writesBack
-        #expect(try await kit.notifications.load(n.id)?.fields["sent:sms"] == "gw gw-1")
+        let (n, sms, delivery) = try await Self.deliverWhileRedisRefuses(env, stop: ["CONFIG", "SET", "maxmemory", "1"],
+                                                                         undo: ["CONFIG", "SET", "maxmemory", "0"])
+        #expect(try await DeliveryKit(env: env).notifications.load(n.id)?.fields["sent:sms"] == "gw gw-1")
         // The entry handled again, as after a reclaim: nothing more is sent.
         try await delivery.deliver(n.id)
         try await Self.expectSentOnceAndCounted(env, n, calls: sms.calls)
+    }
+
+    /// Delivers one queued SMS while `stop` keeps Redis from taking some of the acceptance's writes, until `undo` 400 ms
+    /// after the provider accepted.
+    static func deliverWhileRedisRefuses(_ env: TestEnvironment, stop: [String],
+                                         undo: [String]) async throws -> (NotificationRecord, WriteStoppingAdapter, ChannelDelivery) {
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        let sms = WriteStoppingAdapter(redis: env.redis, stop: stop)
+        let delivery = kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)])), lease: .seconds(20))
+        async let writesBack: Void = sms.undo(undo)
+        try await delivery.deliver(n.id)
+        try await writesBack
+        return (n, sms, delivery)
     }
 
     /// The first try's move to `sent` went through but not a mark beside it (SET is denied): its answer is kept, so the
@@ -159,13 +168,8 @@ struct DeliveryEngineTests {
     @Test func aMoveMadeByAnEarlierTryIsKeptAndCounted() async throws {
         let env = try await TestEnvironment()
         defer { env.stop() }
-        let kit = DeliveryKit(env: env)
-        let n = try await kit.queued(try await kit.resident(), channel: .sms)
-        let sms = WriteStoppingAdapter(redis: env.redis, stop: ["ACL", "SETUSER", "default", "-set"])
-        let delivery = kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)])), lease: .seconds(20))
-        async let writesBack: Void = sms.undo(["ACL", "SETUSER", "default", "+set"])
-        try await delivery.deliver(n.id)
-        try await writesBack
+        let (n, sms, _) = try await Self.deliverWhileRedisRefuses(env, stop: ["ACL", "SETUSER", "default", "-set"],
+                                                                  undo: ["ACL", "SETUSER", "default", "+set"])
         try await Self.expectSentOnceAndCounted(env, n, calls: sms.calls)
     }
 

@@ -48,7 +48,7 @@ struct RateLimitWaitTests {
         let sms = ScriptedAdapter("gw", (1...40).map { .success("gw-\($0)") })
         // Ten a second: ten go at once, and thirty wait up to 3 s, each told the next token is 100 ms away.
         let delivery = kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms, ratePerSecond: 10)])))
-        let before = try await evalshaCalls(env.redis)
+        _ = try await env.redis.send("CONFIG", "RESETSTAT")
         try await withThrowingTaskGroup(of: Void.self) { group in
             for id in ids { group.addTask { try await delivery.deliver(id) } }
             try await group.waitForAll()
@@ -57,14 +57,8 @@ struct RateLimitWaitTests {
         for id in ids { #expect(try await kit.status(id) == .sent) }
         // Two scripts per send are its moves (sending, sent); the rest asked the limiter. Asking in turn takes about one
         // ask per token and one per wait; every waiting send asking each time took 505.
-        let asks = try await evalshaCalls(env.redis) - before - 2 * 40
+        let stats = try #require(try await env.redis.send("INFO", "commandstats").string)
+        let asks = SentCounterTests.calls("evalsha", in: stats) - 2 * 40
         #expect(asks >= 40 && asks < 200, "\(asks) asks for a token")
-    }
-
-    private func evalshaCalls(_ redis: RedisClient) async throws -> Int {
-        let info = try await redis.send("INFO", "commandstats").string ?? ""
-        guard let line = info.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("cmdstat_evalsha:") }),
-              let calls = line.split(separator: ",").first?.split(separator: "=").last.flatMap({ Int($0) }) else { return 0 }
-        return calls
     }
 }
