@@ -27,21 +27,26 @@ extension ChannelDelivery {
         }
         let retryAfter = failures.compactMap(\.retryAfter).max()
         let delay = settings.backoff.delay(attempt: onChannel, retryAfter: retryAfter)
-        let seconds = String(format: "%.1f", ProviderHealth.seconds(delay))
-        guard case .moved = try await stores.notifications.move(n.id, to: .queued, detail: "attempt \(attempts) failed: \(summary); retry in \(seconds)s") else { return }
-        Counter(label: "notifyme_retries_total", dimensions: [("channel", channel.rawValue)]).increment()
-        try await stores.queues.schedule(channel, id: n.id, after: delay)
+        try await queueAgain(n, after: delay, detail: { "attempt \(attempts) failed: \(summary); retry in \($0)" },
+                             counter: Counter(label: "notifyme_retries_total", dimensions: [("channel", channel.rawValue)]))
     }
 
     /// A send its provider's rate limit held back too long (see ``RateLimitDeferred``): back to the queue with its attempt
     /// given back, to return after a quarter of the lease, when the sends ahead of it have gone. Targets it already
     /// reached keep their marks and are not sent again.
     func requeue(_ n: NotificationRecord, _ held: RateLimitDeferred) async throws {
-        let delay = settings.lease / 4
-        let seconds = String(format: "%.1f", ProviderHealth.seconds(delay))
-        guard case .moved = try await stores.notifications.move(n.id, to: .queued, detail: "waiting for \(held.provider)'s rate limit; retry in \(seconds)s",
-                                                                returnAttempt: true) else { return }
-        Counter(label: "notifyme_rate_limit_deferrals_total", dimensions: [("channel", channel.rawValue), ("provider", held.provider)]).increment()
+        try await queueAgain(n, after: settings.lease / 4, returnAttempt: true, detail: { "waiting for \(held.provider)'s rate limit; retry in \($0)" },
+                             counter: Counter(label: "notifyme_rate_limit_deferrals_total",
+                                              dimensions: [("channel", channel.rawValue), ("provider", held.provider)]))
+    }
+
+    /// Moves a send back to `queued` and schedules it after `delay` (`detail` gets the delay as text); the entry that
+    /// brought it is acknowledged only after both, so a stop in between leaves it for the reclaim.
+    private func queueAgain(_ n: NotificationRecord, after delay: Duration, returnAttempt: Bool = false, detail: (String) -> String,
+                            counter: Counter) async throws {
+        let seconds = String(format: "%.1fs", ProviderHealth.seconds(delay))
+        guard case .moved = try await stores.notifications.move(n.id, to: .queued, detail: detail(seconds), returnAttempt: returnAttempt) else { return }
+        counter.increment()
         try await stores.queues.schedule(channel, id: n.id, after: delay)
     }
 
