@@ -9,11 +9,11 @@ public enum ChannelChoice: Sendable, Equatable {
     case suppress(channel: Channel, reason: String)
 
     /// Chooses by the catalogue's order, skipping `excluding` (channels that already failed permanently).
-    public static func choose(definition: EventDefinition, category: Category, contact: Contact, hasDevices: Bool,
+    public static func choose(definition: EventDefinition, category: Category, contact: ContactReach, hasDevices: Bool,
                               subscriptions: Subscriptions, forced: Channel? = nil, excluding: Set<Channel> = []) -> ChannelChoice {
         let candidates = (forced.map { [$0] } ?? definition.channels).filter { !excluding.contains($0) }
         let fallbackChannel = candidates.first ?? definition.channels[0]
-        func reachable(_ c: Channel) -> Bool { c == .push ? hasDevices : contact.address(for: c) != nil }
+        func reachable(_ c: Channel) -> Bool { c == .push ? hasDevices : contact.addressed.contains(c) }
         let reach = candidates.filter(reachable)
         let usable = forced != nil ? reach : reach.filter { $0 == .push || contact.verified.contains($0) }
         guard !usable.isEmpty else {

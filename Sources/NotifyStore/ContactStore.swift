@@ -65,36 +65,47 @@ public struct ContactStore: Sendable {
         return try zip(cprs, replies).map { try decode(cpr: $0, $1.hash, opening: opening) }
     }
 
-    /// Many residents' contacts for fan-out, telling an erased resident from one never registered.
+    /// Many residents' contacts for fan-out, telling an erased resident from one never registered. Nothing is decrypted:
+    /// a sealed address counts as there (it was checked when registered; a send that cannot open it fails then).
     public func lookup(_ cprs: [CPR]) async throws -> [ContactLookup] {
         let replies = try await redis.pipeline(cprs.map { RedisCommand("HGETALL", Keys.contact($0)) })
-        return try zip(cprs, replies).map { cpr, reply in
+        return replies.map { reply in
             let f = reply.hash
-            if let contact = try decode(cpr: cpr, f) { return .found(contact) }
+            if let reach = Self.reach(f) { return .found(reach) }
             return f["erasedAt"] != nil ? .erased : .unknown
         }
     }
 
+    /// The contact in `f` as channel choice reads it, or nil when there is none.
+    static func reach(_ f: [String: String]) -> ContactReach? {
+        guard !f.isEmpty, let language = f["language"].flatMap(Language.init(rawValue:)) else { return nil }
+        var verified = Set<Channel>()
+        for name in (f["verified"] ?? "").split(separator: ",") { if let c = Channel(rawValue: String(name)) { verified.insert(c) } }
+        var addressed = Set<Channel>()
+        if f["phone"] != nil { addressed.insert(.sms) }
+        if f["email"] != nil { addressed.insert(.email) }
+        var quiet: QuietHours?
+        if let s = f["quietStart"], let e = f["quietEnd"] { quiet = try? QuietHours(start: s, end: e, timeZone: f["timeZone"]) }
+        return ContactReach(addressed: addressed, verified: verified, language: language, quietHours: quiet)
+    }
+
     /// The contact in `f`, with only the sealed fields in `opening` decrypted (all of them by default).
     func decode(cpr: CPR, _ f: [String: String], opening: Set<String> = ["name", "phone", "email"]) throws -> Contact? {
-        guard !f.isEmpty, let language = f["language"].flatMap(Language.init(rawValue:)) else { return nil }
-        let verified = Set((f["verified"] ?? "").split(separator: ",").compactMap { Channel(rawValue: String($0)) })
+        guard let reach = Self.reach(f) else { return nil }
         func open(_ field: String) throws -> String? {
             guard opening.contains(field), let sealed = f[field] else { return nil }
             do { return try cipher.open(sealed) } catch {
                 throw StoreError.corrupt(Keys.contact(cpr), "\(field) cannot be decrypted with the configured key")
             }
         }
-        var quiet: QuietHours?
-        if let s = f["quietStart"], let e = f["quietEnd"] { quiet = try? QuietHours(start: s, end: e, timeZone: f["timeZone"]) }
         return Contact(
             cpr: cpr,
             name: try open("name"),
             phone: try open("phone").flatMap { try? PhoneNumber($0) },
             email: try open("email").flatMap { try? EmailAddress($0) },
-            language: language,
-            verified: verified,
-            quietHours: quiet
+            language: reach.language,
+            verified: reach.verified,
+            quietHours: reach.quietHours
         )
     }
 }

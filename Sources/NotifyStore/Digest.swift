@@ -10,14 +10,14 @@ public enum Digest {
     }
 
     public static func sha256Hex(_ data: Data) -> String {
-        Hex.encode(SHA256.hash(data: data))
+        SHA256.hash(data: data).withUnsafeBytes { Hex.encode($0) }
     }
 
     /// A random identifier such as `evt_3f9c...` (128 bits).
     public static func randomID(prefix: String) -> String {
         var rng = SystemRandomNumberGenerator()
         let bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
-        return prefix + Hex.encode(bytes)
+        return Hex.encode(bytes, prefix: prefix)
     }
 
     /// Whether `id` has the shape `randomID(prefix:)` and `notificationID` give: the prefix and 32 lower-case hex digits.
@@ -30,6 +30,8 @@ public enum Digest {
     /// The notification id for one resident and one event: the same every time, so a
     /// redelivered fan-out entry finds the notification it already made.
     public static func notificationID(eventId: String, cpr: CPR) -> String {
-        "ntf_" + sha256Hex("\(eventId)/\(cpr.value)").prefix(32)
+        var text = "\(eventId)/\(cpr.value)"
+        let digest = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        return digest.withUnsafeBytes { Hex.encode(UnsafeRawBufferPointer(rebasing: $0.prefix(16)), prefix: "ntf_") }
     }
 }

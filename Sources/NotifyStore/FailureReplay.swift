@@ -51,7 +51,7 @@ public struct FailureReplay: Sendable {
             return .refused("verification codes are not replayed; the resident can ask for a new one")
         }
         guard let definition = catalogue.events[n.eventType] else { return .refused("event type \(n.eventType) is no longer in the catalogue") }
-        let contact: Contact
+        let contact: ContactReach
         switch try await contacts.lookup([n.cpr])[0] {
         case .found(let c): contact = c
         case .erased: return .refused("the resident has erased their data")

@@ -37,7 +37,7 @@ public struct FieldCipher: Sendable {
 
     /// A stable keyed hash of `value` (hex), for indexes that must find a record by it.
     public func keyedHash(_ value: String) -> String {
-        Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: hashKey))
+        HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: hashKey).withUnsafeBytes { Hex.encode($0) }
     }
 
     /// The cipher for a configured key: `key` (base64) when not empty, else the key file (created if missing).

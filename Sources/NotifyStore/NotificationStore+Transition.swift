@@ -33,11 +33,13 @@ extension NotificationStore {
     public func transitionCommand(_ id: String, to status: NotificationStatus, detail: String, countAttempt: Bool = false, returnAttempt: Bool = false,
                                   fields: [String: String] = [:], now: Date = Date()) -> RedisCommand {
         let allowed = Self.allowedBefore[status] ?? ""
-        var args: [any RedisArgument] = [NotificationScripts.transition.sha1, 2, Keys.notification(id), Keys.timeline(id),
-                                         status.rawValue, allowed, Self.entry(TimelineEntry(at: now, status: status, detail: detail)),
-                                         countAttempt ? 1 : returnAttempt ? -1 : 0]
-        for (k, v) in fields.sorted(by: { $0.key < $1.key }) { args += [k, v] }
-        return RedisCommand("EVALSHA", args)
+        var command = RedisCommand("EVALSHA", NotificationScripts.transition.sha1, 2, Keys.notification(id), Keys.timeline(id), status.rawValue, allowed,
+                                   Self.entry(TimelineEntry(at: now, status: status, detail: detail)), countAttempt ? 1 : returnAttempt ? -1 : 0)
+        for (k, v) in fields.sorted(by: { $0.key < $1.key }) {
+            command.append(k)
+            command.append(v)
+        }
+        return command
     }
 
     /// For each status, the statuses a notification may move to it from, as the script's comma list (worked out once:

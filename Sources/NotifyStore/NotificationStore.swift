@@ -26,10 +26,13 @@ public struct NotificationStore: Sendable {
 
     /// Creates many notifications in one pipeline; existing ones are left as they are and reported.
     public func create(_ notifications: [NotificationRecord], detail: (NotificationRecord) -> String) async throws -> [Creation] {
-        let calls = notifications.map { n -> (keys: [String], args: [any RedisArgument]) in
-            return ([Keys.notification(n.id)], [detail(n), Int(retention.components.seconds)] + Self.fields(n))
+        let seconds = Int(retention.components.seconds)
+        let commands = notifications.map { n in
+            var command = RedisCommand("EVALSHA", NotificationScripts.create.sha1, 1, Keys.notification(n.id), detail(n), seconds)
+            Self.appendFields(n, to: &command)
+            return command
         }
-        let replies = try await redis.evalshaPipeline(NotificationScripts.create, calls: calls)
+        let replies = try await redis.evalshaPipeline(NotificationScripts.create, commands: commands)
         var created: [NotificationMetrics.Key: Int] = [:]
         defer { NotificationMetrics.count(created) }
         return try zip(notifications, replies).map { n, reply in
@@ -106,20 +109,30 @@ public struct NotificationStore: Sendable {
         return (n, f)
     }
 
-    static func fields(_ n: NotificationRecord) -> [any RedisArgument] {
-        var f: [any RedisArgument] = [
-            "eventId", n.eventId, "eventType", n.eventType, "entity", n.entity, "cpr", n.cpr.value,
-            "channel", n.channel.rawValue, "status", n.status.rawValue, "initial", n.status.rawValue, "attempts", n.attempts,
-            "language", n.language.rawValue, "createdAt", Int(n.createdAt.timeIntervalSince1970),
-        ]
-        if let r = n.reference { f += ["reference", r] }
-        if n.callback { f += ["cb", "1"] }
-        if let m = n.message {
-            f += ["body", m.body]
-            if let s = m.subject { f += ["subject", s] }
-            if let h = m.html { f += ["html", h] }
+    /// The record's fields as name/value arguments, appended one by one: an array of `any RedisArgument` per record
+    /// (built, concatenated, copied into the command and destroyed) cost a tenth of fan-out's CPU.
+    static func appendFields(_ n: NotificationRecord, to command: inout RedisCommand) {
+        func field(_ name: String, _ value: String) {
+            command.append(name)
+            command.append(value)
         }
-        return f
+        field("eventId", n.eventId)
+        field("eventType", n.eventType)
+        field("entity", n.entity)
+        field("cpr", n.cpr.value)
+        field("channel", n.channel.rawValue)
+        field("status", n.status.rawValue)
+        field("initial", n.status.rawValue)
+        field("attempts", String(n.attempts))
+        field("language", n.language.rawValue)
+        field("createdAt", String(Int(n.createdAt.timeIntervalSince1970)))
+        if let r = n.reference { field("reference", r) }
+        if n.callback { field("cb", "1") }
+        if let m = n.message {
+            field("body", m.body)
+            if let s = m.subject { field("subject", s) }
+            if let h = m.html { field("html", h) }
+        }
     }
 
     static func decode(id: String, _ f: [String: String]) -> NotificationRecord? {

@@ -42,18 +42,26 @@ public struct ProviderMessageIndex: Sendable {
     /// What marks a key's value as a receipt waiting for its mapping (a mapping's value is a notification id, `ntf_...`).
     static let earlyPrefix = "receipt "
 
-    /// For each receipt, in the order given and in one round trip: the notification id; or, for a message id not
-    /// recorded (yet), nil, with the receipt (`orKeep`) kept in the mapping's key for the worker that records it. A message
-    /// id never recorded (expired, or another system's) lets the receipt lapse.
+    /// For each receipt, in the order given: the notification id; or, for a message id not recorded (yet), nil, with the
+    /// receipt (`orKeep`) kept in the mapping's key for the worker that records it. A message id never recorded (expired,
+    /// or another system's) lets the receipt lapse. One round trip of plain reads when every mapping is there (the common
+    /// case: a receipt follows its send); the script, which keeps a receipt atomically, runs for the others only.
     public func notifications(provider: String, _ receipts: [(messageId: String, orKeep: String)]) async throws -> [String?] {
-        let calls = receipts.map { r in
-            (keys: [Keys.providerMessage(provider: provider, messageId: r.messageId)],
-             args: [Self.earlyPrefix + r.orKeep, Int(receiptWait.components.seconds)] as [any RedisArgument])
-        }
-        return try await redis.evalshaPipeline(Self.lookupScript, calls: calls).map { reply in
+        let keys = receipts.map { Keys.providerMessage(provider: provider, messageId: $0.messageId) }
+        var found: [String?] = try await redis.pipeline(keys.map { RedisCommand("GET", $0) }).map { reply in
             if case .error = reply { throw StoreError.unexpected("receipt lookup", reply) }
-            return reply.string
+            return reply.string.flatMap { $0.hasPrefix(Self.earlyPrefix) ? nil : $0 }
         }
+        let missing = found.indices.filter { found[$0] == nil }
+        guard !missing.isEmpty else { return found }
+        let calls = missing.map { i in
+            (keys: [keys[i]], args: [Self.earlyPrefix + receipts[i].orKeep, Int(receiptWait.components.seconds)] as [any RedisArgument])
+        }
+        for (i, reply) in zip(missing, try await redis.evalshaPipeline(Self.lookupScript, calls: calls)) {
+            if case .error = reply { throw StoreError.unexpected("receipt lookup", reply) }
+            found[i] = reply.string
+        }
+        return found
     }
 
     /// The notification id, or nil for an unknown (or expired) message id, or one whose receipt waits for it.

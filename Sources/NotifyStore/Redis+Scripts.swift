@@ -4,10 +4,17 @@ extension RedisClient {
     /// Runs one script for many key/argument sets in a single pipeline; a call that finds the script missing runs
     /// again as EVAL, which caches it on that server (on a cluster each node has its own script cache).
     func evalshaPipeline(_ script: RedisScript, calls: [(keys: [String], args: [any RedisArgument])]) async throws -> [RedisValue] {
-        guard !calls.isEmpty else { return [] }
-        let commands = calls.map { call in
-            RedisCommand("EVALSHA", [script.sha1, call.keys.count] + call.keys.map { $0 as any RedisArgument } + call.args)
-        }
+        try await evalshaPipeline(script, commands: calls.map { call in
+            var command = RedisCommand("EVALSHA", script.sha1, call.keys.count)
+            for key in call.keys { command.append(key) }
+            for arg in call.args { command.append(arg) }
+            return command
+        })
+    }
+
+    /// ``evalshaPipeline(_:calls:)`` for EVALSHA commands of `script` built elsewhere.
+    func evalshaPipeline(_ script: RedisScript, commands: [RedisCommand]) async throws -> [RedisValue] {
+        guard !commands.isEmpty else { return [] }
         var replies = try await pipeline(commands)
         let missing = replies.indices.filter { if case .error(let m) = replies[$0] { return m.hasPrefix("NOSCRIPT") } else { return false } }
         if !missing.isEmpty {

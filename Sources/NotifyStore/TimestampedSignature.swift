@@ -7,7 +7,7 @@ import Foundation
 public enum TimestampedSignature {
     public static func sign(secret: String, timestamp: Int, body: [UInt8]) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array("\(timestamp).".utf8) + body, using: SymmetricKey(data: Array(secret.utf8)))
-        return "t=\(timestamp),v1=" + Hex.encode(mac)
+        return mac.withUnsafeBytes { Hex.encode($0, prefix: "t=\(timestamp),v1=") }
     }
 
     /// Whether `header` signs `body` with `secret` at a time within `window` of `now` (compared in constant time).

@@ -50,31 +50,31 @@ struct FanoutConsentTests {
         #expect(unknown.record.status == .suppressed && unknown.detail == "unknown resident")
 
         let unverified = Contact(cpr: cpr, phone: phone, email: email, language: .ar)
-        let u = p.plan(fine, definition: def, cpr: cpr, lookup: .found(unverified), hasDevices: false, subscriptions: none, now: Date())
+        let u = p.plan(fine, definition: def, cpr: cpr, lookup: .found(unverified.reach), hasDevices: false, subscriptions: none, now: Date())
         #expect(u.record.status == .suppressed && u.detail == "no verified channel")
 
         let verified = Contact(cpr: cpr, phone: phone, email: email, language: .en, verified: [.sms, .email])
-        let v = p.plan(fine, definition: def, cpr: cpr, lookup: .found(verified), hasDevices: false, subscriptions: none, now: Date())
+        let v = p.plan(fine, definition: def, cpr: cpr, lookup: .found(verified.reach), hasDevices: false, subscriptions: none, now: Date())
         #expect(v.record.status == .queued && v.record.channel == .sms)
         #expect(v.record.message?.body.contains("12345") == true)
 
         // Opted out of SMS for traffic: the next channel in the catalogue's order.
         let noSMS = Subscriptions(choices: ["traffic": [.sms: false]])
-        #expect(p.plan(fine, definition: def, cpr: cpr, lookup: .found(verified), hasDevices: false, subscriptions: noSMS, now: Date()).record.channel == .email)
+        #expect(p.plan(fine, definition: def, cpr: cpr, lookup: .found(verified.reach), hasDevices: false, subscriptions: noSMS, now: Date()).record.channel == .email)
         let noneAtAll = Subscriptions(choices: ["traffic": [.sms: false, .email: false, .push: false]])
-        let n = p.plan(fine, definition: def, cpr: cpr, lookup: .found(verified), hasDevices: false, subscriptions: noneAtAll, now: Date())
+        let n = p.plan(fine, definition: def, cpr: cpr, lookup: .found(verified.reach), hasDevices: false, subscriptions: noneAtAll, now: Date())
         #expect(n.record.status == .suppressed && n.detail == "no consent for traffic")
 
         // Only the email is verified: SMS is skipped even though it comes first.
         let emailOnly = Contact(cpr: cpr, phone: phone, email: email, language: .ar, verified: [.email])
-        #expect(p.plan(fine, definition: def, cpr: cpr, lookup: .found(emailOnly), hasDevices: false, subscriptions: none, now: Date()).record.channel == .email)
+        #expect(p.plan(fine, definition: def, cpr: cpr, lookup: .found(emailOnly.reach), hasDevices: false, subscriptions: none, now: Date()).record.channel == .email)
 
         // A verification code goes to the unverified address it was made for.
         var code = Event(id: "evt_code", type: EventCatalogue.verificationCodeType, entity: "notifyme", data: ["code": .string("123456")],
                          priority: .urgent, createdAt: Date(), channel: .sms)
         code.recipients = [cpr]
         let codeDef = try env.deps.catalogue.definition(of: code.type)
-        let c = p.plan(code, definition: codeDef, cpr: cpr, lookup: .found(unverified), hasDevices: false, subscriptions: none, now: Date())
+        let c = p.plan(code, definition: codeDef, cpr: cpr, lookup: .found(unverified.reach), hasDevices: false, subscriptions: none, now: Date())
         #expect(c.record.status == .queued && c.record.channel == .sms)
         #expect(c.record.message?.body.contains("123456") == true)
     }
@@ -87,6 +87,29 @@ struct FanoutConsentTests {
         let m = (c.hour ?? 0) * 60 + (c.minute ?? 0)
         func hhmm(_ x: Int) -> String { let v = (x + 1440) % 1440; return String(format: "%02d:%02d", v / 60, v % 60) }
         return try QuietHours(start: hhmm(m - 60), end: hhmm(m + 60))
+    }
+
+    /// Fan-out chooses the channel from which addresses are on record, without opening them (the send opens the one it
+    /// uses): a planner whose key cannot open them still queues the notification.
+    @Test func fanOutChoosesWithoutOpeningTheAddresses() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let cpr = try CPR("880101234")
+        let contact = Contact(cpr: cpr, phone: try PhoneNumber("36001234"), email: try EmailAddress("f@example.bh"), language: .en, verified: [.sms])
+        try await ContactStore(redis: env.redis, cipher: env.deps.cipher).save(contact)
+        let otherKey = ContactStore(redis: env.redis, cipher: try FieldCipher(secret: Array(repeating: 7, count: 32)))
+        #expect(try await otherKey.lookup([cpr]) == [.found(ContactReach(addressed: [.sms, .email], verified: [.sms], language: .en))])
+        #expect(contact.reach == ContactReach(addressed: [.sms, .email], verified: [.sms], language: .en))
+
+        var event = fine
+        event.id = Digest.randomID(prefix: "evt_")
+        event.recipients = [cpr]
+        try await EventStore(redis: env.redis).publish(event)
+        let planner = FanoutPlanner(redis: env.redis, contacts: otherKey, devices: DeviceStore(redis: env.redis, cipher: env.deps.cipher),
+                                    catalogue: env.deps.catalogue, templates: env.deps.templates, batchSize: 10, logger: env.logger)
+        #expect(try await planner.fanOut(event, part: 0).queued == 1)
+        let n = try #require(try await NotificationStore(redis: env.redis).load(Digest.notificationID(eventId: event.id, cpr: cpr)))
+        #expect(n.notification.status == .queued && n.notification.channel == .sms)
     }
 
     @Test func quietHoursHoldNormalMessagesButNotUrgentOnes() async throws {
@@ -144,5 +167,13 @@ struct FanoutConsentTests {
         #expect(erased.timeline.first?.detail == "erased")
         #expect(unknown.timeline.first?.detail == "unknown resident")
         #expect(try await EventStore(redis: env.redis).load(event.id)?.counts[.suppressed] == 2)
+    }
+}
+
+extension FanoutConsentTests {
+    /// A notification's id is the first half of SHA-256 over `<event id>/<CPR>`, in hex: the same in every release, or a
+    /// redelivered fan-out entry of an event published before an upgrade would make its notifications again.
+    @Test func notificationIDsStayTheSame() throws {
+        #expect(Digest.notificationID(eventId: "evt_d392bc281a6179a1c94c899b392d8488", cpr: try CPR("100000017")) == "ntf_6bd31f4b955cdd72efee58cd6d009e6a")
     }
 }

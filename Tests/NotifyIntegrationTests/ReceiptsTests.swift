@@ -149,6 +149,31 @@ struct ReceiptsTests {
     }
 
     /// A batch of receipts stops watching its notifications with one ZREM per watch shard, not one per notification.
+    /// Receipts whose message ids are recorded are looked up with plain reads; the script that keeps an early receipt
+    /// runs only for the others, and still keeps it.
+    @Test func recordedMessageIdsAreLookedUpWithoutTheScript() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let index = ProviderMessageIndex(redis: env.redis)
+        try await index.record(provider: "gw", messageId: "m1", notificationId: "ntf_1")
+        try await index.record(provider: "gw", messageId: "m2", notificationId: "ntf_2")
+        // The script loaded first (a fresh server answers its first EVALSHA with NOSCRIPT, then runs EVAL).
+        #expect(try await index.notifications(provider: "gw", [("m0", "delivered")]) == [nil])
+        func scriptCalls(_ body: () async throws -> [String?]) async throws -> (ids: [String?], scripts: Int) {
+            _ = try await env.redis.send("CONFIG", "RESETSTAT")
+            let ids = try await body()
+            let stats = try #require(try await env.redis.send("INFO", "commandstats").string)
+            return (ids, SentCounterTests.calls("evalsha", in: stats) + SentCounterTests.calls("eval", in: stats))
+        }
+        let known = try await scriptCalls { try await index.notifications(provider: "gw", [("m1", "delivered ok"), ("m2", "failed x")]) }
+        #expect(known.ids == ["ntf_1", "ntf_2"] && known.scripts == 0)
+        let mixed = try await scriptCalls { try await index.notifications(provider: "gw", [("m1", "delivered ok"), ("m3", "delivered early")]) }
+        #expect(mixed.ids == ["ntf_1", nil] && mixed.scripts == 1)
+        // The early receipt waits in the mapping's key; the send's record returns it.
+        #expect(try await index.record(provider: "gw", messageId: "m3", notificationId: "ntf_3") == "delivered early")
+        #expect(try await index.notifications(provider: "gw", [("m3", "delivered again")]) == ["ntf_3"])
+    }
+
     @Test func settlingManyWatchesTakesOneCommandPerShard() {
         let ids = ["ntf_a1", "ntf_03", "ntf_a2", "ntf_04", "ntf_f9"]
         #expect(ReceiptWatch.settleCommands(ids) == [

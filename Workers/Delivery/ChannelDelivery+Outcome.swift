@@ -85,7 +85,7 @@ extension ChannelDelivery {
         let hasDevices = try await stores.devices.hasDevices([n.cpr])[0]
         let subscriptions = try await stores.subscriptions.load(n.cpr)
         guard case .send(let next) = ChannelChoice.choose(
-            definition: definition, category: catalogue.category(of: definition), contact: contact, hasDevices: hasDevices,
+            definition: definition, category: catalogue.category(of: definition), contact: contact.reach, hasDevices: hasDevices,
             subscriptions: subscriptions, excluding: tried
         ), let message = try? templates.render(eventType: n.eventType, language: contact.language, channel: next, data: event.data) else {
             return false

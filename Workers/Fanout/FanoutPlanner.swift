@@ -121,7 +121,7 @@ struct FanoutPlanner: Sendable {
             NotificationRecord(id: id, eventId: event.id, eventType: event.type, entity: event.entity, cpr: cpr, channel: channel,
                                status: status, language: language, message: message, createdAt: now, reference: event.reference)
         }
-        let contact: Contact
+        let contact: ContactReach
         switch lookup {
         case .unknown: return FanoutPlan(record: make(.suppressed, definition.channels[0], .ar, nil), detail: "unknown resident", holdUntil: nil, resident: false)
         case .erased: return FanoutPlan(record: make(.suppressed, definition.channels[0], .ar, nil), detail: "erased", holdUntil: nil, resident: false)
