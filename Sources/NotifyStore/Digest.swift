@@ -15,9 +15,9 @@ public enum Digest {
 
     /// A random identifier such as `evt_3f9c...` (128 bits).
     public static func randomID(prefix: String) -> String {
+        // Two draws of eight bytes: each draw is a getrandom call, so sixteen one-byte draws cost sixteen.
         var rng = SystemRandomNumberGenerator()
-        let bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
-        return Hex.encode(bytes, prefix: prefix)
+        return withUnsafeBytes(of: (rng.next() as UInt64, rng.next() as UInt64)) { Hex.encode($0, prefix: prefix) }
     }
 
     /// Whether `id` has the shape `randomID(prefix:)` and `notificationID` give: the prefix and 32 lower-case hex digits.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Transport
 
 /// APNs' provider API on the HTTP/2 listener: `POST /3/device/{token}` with a provider token.
 struct APNsRoutes {
@@ -16,7 +17,7 @@ struct APNsRoutes {
 
     func send(_ request: Request, deviceToken: String) async throws -> Response {
         let headers = request.headers
-        let apnsId = headers.value("apns-id") ?? UUID().uuidString.lowercased()
+        let apnsId = headers.value("apns-id") ?? UUID.random().uuidString.lowercased()
         func reject(_ status: Int, _ reason: String, timestamp: Bool = false) -> Response {
             var body: [String: JSON] = ["reason": .string(reason)]
             if timestamp { body["timestamp"] = .int(Int(Date().timeIntervalSince1970 * 1000)) }

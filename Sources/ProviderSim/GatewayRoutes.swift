@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Transport
 
 /// The generic SMS gateway: `POST /sms/v1/messages` (one message) and `POST /sms/v1/messages/batch` (several), with a
 /// bearer API key, JSON in and out.
@@ -56,7 +57,7 @@ struct GatewayRoutes {
         }
         let message = SimulatedMessage(
             provider: Provider.gateway.rawValue, recipient: to, text: text,
-            idempotencyKey: key, messageId: "gw-" + UUID().uuidString.lowercased()
+            idempotencyKey: key, messageId: "gw-" + UUID.random().uuidString.lowercased()
         )
         switch simulator.record(message, for: .gateway, key: key) {
         case .duplicate(let earlier):

@@ -27,7 +27,7 @@ extension MailMessage {
         var out = ""
         for header in headers { out += MIMEEncoding.fold(header) + "\r\n" }
         if let htmlBody {
-            let boundary = "=_NotifyMe_" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+            let boundary = "=_NotifyMe_" + UUID.random().uuidString.split(separator: "-").joined()
             out += "Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"\r\n\r\n"
             out += "This is a multi-part message in MIME format.\r\n"
             out += "--\(boundary)\r\n" + part(type: "text/plain", textBody)

@@ -38,7 +38,7 @@ public struct MailMessage: Sendable {
         self.textBody = textBody
         self.htmlBody = htmlBody
         let domain = MailAddress(from).domain
-        self.messageID = messageID ?? "<\(UUID().uuidString.lowercased())@\(domain.isEmpty ? "localhost" : domain)>"
+        self.messageID = messageID ?? "<\(UUID.random().uuidString.lowercased())@\(domain.isEmpty ? "localhost" : domain)>"
         self.date = date
         self.extraHeaders = extraHeaders
     }

@@ -87,6 +87,7 @@ struct MailMessageTests {
         let first = try #require(boundary(message.render()))
         let second = try #require(boundary(message.render()))
         #expect(first != second)
+        #expect(first.hasPrefix("=_NotifyMe_") && first.dropFirst(11).count == 32 && first.dropFirst(11).allSatisfy(\.isHexDigit), "\(first)")
         #expect(message.messageID.hasPrefix("<"))
         #expect(message.messageID.hasSuffix("@notify.gov.bh>"))
         #expect(MailMessage(from: "x@y.bh", to: [], subject: "", textBody: "").messageID != MailMessage(from: "x@y.bh", to: [], subject: "", textBody: "").messageID)
