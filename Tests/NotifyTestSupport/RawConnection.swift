@@ -10,6 +10,9 @@ public final class RawConnection: @unchecked Sendable {
     // @unchecked: one test thread owns each connection; nothing is shared.
     private let fd: Int32
     public private(set) var isOpen = true
+    /// What came before an earlier ``readUntilClosed(timeout:)`` ran out of time: kept, so a reply whose head and close
+    /// arrive in different calls is read whole (a 408's head was lost that way on a loaded CI machine).
+    private var unread: [UInt8] = []
 
     public init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -50,12 +53,15 @@ public final class RawConnection: @unchecked Sendable {
     }
 
     /// Everything the server sends until it closes the connection, or nil if it is still open after `timeout` seconds.
+    /// Bytes that came in earlier calls that ran out of time are part of it.
     public func readUntilClosed(timeout: Double) -> String? {
-        var received: [UInt8] = []
         let deadline = Date().addingTimeInterval(timeout)
         while let bytes = receive(until: deadline) {
-            if bytes.isEmpty { return String(decoding: received, as: UTF8.self) }
-            received += bytes
+            if bytes.isEmpty {
+                defer { unread = [] }
+                return String(decoding: unread, as: UTF8.self)
+            }
+            unread += bytes
         }
         return nil
     }
