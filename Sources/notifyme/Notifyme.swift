@@ -16,7 +16,7 @@ struct Notifyme: AsyncParsableCommand {
     )
 
     static func main() async {
-        Allocator.purgeInBackground()
+        Allocator.keepFreedMemory()
         await main(nil)
     }
 }
