@@ -16,7 +16,7 @@ struct Notifyme: AsyncParsableCommand {
     )
 
     static func main() async {
-        Allocator.keepFreedMemory()
+        Allocator.purgeInBackground()
         await main(nil)
     }
 }
