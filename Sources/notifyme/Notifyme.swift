@@ -14,9 +14,4 @@ struct Notifyme: AsyncParsableCommand {
         """,
         subcommands: [Run.self, API.self, Worker.self, Keys.self, Admin.self, DevToken.self, Bench.self, Chaos.self]
     )
-
-    static func main() async {
-        Allocator.purgeInBackground()
-        await main(nil)
-    }
 }
