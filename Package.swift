@@ -153,10 +153,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            swiftSettings: strict,
-            // jemalloc serves every malloc in the process (Swift's, hiredis's, libcurl's): with glibc's, a fifth of the
-            // service's CPU went to malloc and free, most of it merging freed chunks whenever a large block was asked for.
-            linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
+            swiftSettings: strict
         ),
 
         // Tests.
