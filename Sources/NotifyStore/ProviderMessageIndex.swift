@@ -50,7 +50,7 @@ public struct ProviderMessageIndex: Sendable {
         let keys = receipts.map { Keys.providerMessage(provider: provider, messageId: $0.messageId) }
         var found: [String?] = try await redis.pipeline(keys.map { RedisCommand("GET", $0) }).map { reply in
             if case .error = reply { throw StoreError.unexpected("receipt lookup", reply) }
-            return reply.string.flatMap { $0.hasPrefix(Self.earlyPrefix) ? nil : $0 }
+            return Self.notificationId(reply.string)
         }
         let missing = found.indices.filter { found[$0] == nil }
         guard !missing.isEmpty else { return found }
@@ -66,8 +66,12 @@ public struct ProviderMessageIndex: Sendable {
 
     /// The notification id, or nil for an unknown (or expired) message id, or one whose receipt waits for it.
     public func notification(provider: String, messageId: String) async throws -> String? {
-        let value = try await redis.send("GET", Keys.providerMessage(provider: provider, messageId: messageId)).string
-        return value.flatMap { $0.hasPrefix(Self.earlyPrefix) ? nil : $0 }
+        Self.notificationId(try await redis.send("GET", Keys.providerMessage(provider: provider, messageId: messageId)).string)
+    }
+
+    /// The notification id a mapping's key holds; nil when it holds a receipt waiting for the mapping, or nothing.
+    private static func notificationId(_ value: String?) -> String? {
+        value.flatMap { $0.hasPrefix(earlyPrefix) ? nil : $0 }
     }
 
     /// KEYS: the mapping. ARGV: the receipt to keep (prefixed), how long to keep it. Returns the notification id, or

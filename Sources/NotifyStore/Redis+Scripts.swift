@@ -4,12 +4,7 @@ extension RedisClient {
     /// Runs one script for many key/argument sets in a single pipeline; a call that finds the script missing runs
     /// again as EVAL, which caches it on that server (on a cluster each node has its own script cache).
     func evalshaPipeline(_ script: RedisScript, calls: [(keys: [String], args: [any RedisArgument])]) async throws -> [RedisValue] {
-        try await evalshaPipeline(script, commands: calls.map { call in
-            var command = RedisCommand("EVALSHA", script.sha1, call.keys.count)
-            for key in call.keys { command.append(key) }
-            for arg in call.args { command.append(arg) }
-            return command
-        })
+        try await evalshaPipeline(script, commands: calls.map { script.evalsha(keys: $0.keys, args: $0.args) })
     }
 
     /// ``evalshaPipeline(_:calls:)`` for EVALSHA commands of `script` built elsewhere.

@@ -1,10 +1,7 @@
 extension RedisClient {
     /// EVALSHA; on NOSCRIPT (script cache flushed, server restarted) runs EVAL, which also caches it.
     public func evalsha(_ script: RedisScript, keys: [String], args: [any RedisArgument]) async throws -> RedisValue {
-        var command = RedisCommand("EVALSHA", script.sha1, keys.count)
-        for key in keys { command.append(key) }
-        for arg in args { command.append(arg) }
-        return try await evalsha(command, script: script)
+        try await evalsha(script.evalsha(keys: keys, args: args), script: script)
     }
 
     /// Sends an EVALSHA of `script` built elsewhere (to pipeline it too), as EVAL if the server does not have the script.

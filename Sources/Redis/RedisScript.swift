@@ -8,4 +8,12 @@ public struct RedisScript: Sendable, Hashable {
         self.source = source
         self.sha1 = SHA1.hexDigest(Array(source.utf8))
     }
+
+    /// The EVALSHA that runs this script over `keys` with `args`.
+    public func evalsha(keys: [String], args: [any RedisArgument]) -> RedisCommand {
+        var command = RedisCommand("EVALSHA", sha1, keys.count)
+        for key in keys { command.append(key) }
+        for arg in args { command.append(arg) }
+        return command
+    }
 }
