@@ -31,23 +31,24 @@ extension EventStore {
     }
 
     /// ``countMove(_:eventId:from:to:then:)`` for many moves in one round trip: the counts of each event added up
-    /// (one HINCRBY per event and status), then every record's settling, then `then`.
+    /// (one HINCRBY per event and status; on a cluster, one script per event that counts each marked move once), then
+    /// every record's settling, then `then`.
     public func countMoves(_ moves: [CountedMove], then: [RedisCommand] = []) async throws {
-        var deltas: [String: [(from: NotificationStatus?, to: NotificationStatus)]] = [:]
+        var deltas: [String: [Tallied]] = [:]
         var marks: [RedisCommand] = []
         var settles: [(keys: [String], args: [any RedisArgument])] = []
         for m in moves {
             let move = (from: Self.counted(m.from), to: Self.counted(m.to))
             guard move.from != move.to else { continue }
-            deltas[m.eventId, default: []].append((move.from, move.to))
+            deltas[m.eventId, default: []].append((move.from, move.to, countingEntry(m.notificationId, mark: m.mark)))
             if let mark = m.mark {
                 marks.append(RedisCommand("HDEL", Keys.notification(m.notificationId), mark))
             } else {
                 settles.append(([Keys.notification(m.notificationId)], ["\(move.from.rawValue)>\(move.to.rawValue)"]))
             }
         }
-        let counts = deltas.keys.sorted().flatMap { countCommands($0, moves: deltas[$0] ?? []) }
-        try await countAndSettle(counts, marks: marks, settles: settles, then: then)
+        let tallies = deltas.keys.sorted().map { tallyCommands($0, moves: deltas[$0] ?? []) }
+        try await countAndSettle(tallies.flatMap(\.counts), clear: tallies.flatMap(\.clear), marks: marks, settles: settles, then: then)
     }
 
     /// Counts the moves a stopped process left marked on the record (`u<line>` fields, or the `uncounted` list of a
@@ -55,15 +56,17 @@ extension EventStore {
     @discardableResult
     public func repairCounts(_ notificationId: String, eventId: String, fields: [String: String]) async throws -> Int {
         let listed = (fields["uncounted"] ?? "").split(separator: ",").map(String.init)
-        let marked = fields.filter { Self.isCountMark($0.key) }
-        let moves = (listed + marked.values).compactMap { token -> (from: NotificationStatus?, to: NotificationStatus)? in
-            let parts = token.split(separator: ">").map(String.init)
+        let marked = fields.filter { Self.isCountMark($0.key) }.sorted { $0.key < $1.key }
+        let tokens = listed.map { (token: $0, mark: String?.none) } + marked.map { (token: $0.value, mark: Optional($0.key)) }
+        let moves = tokens.compactMap { t -> Tallied? in
+            let parts = t.token.split(separator: ">").map(String.init)
             guard parts.count == 2, let from = NotificationStatus(rawValue: parts[0]), let to = NotificationStatus(rawValue: parts[1]) else { return nil }
-            return (from, to)
+            return (from, to, countingEntry(notificationId, mark: t.mark))
         }
         guard !moves.isEmpty else { return 0 }
         let key = Keys.notification(notificationId)
-        try await countAndSettle(countCommands(eventId, moves: moves), marks: marked.keys.sorted().map { RedisCommand("HDEL", key, $0) },
+        let tally = tallyCommands(eventId, moves: moves)
+        try await countAndSettle(tally.counts, clear: tally.clear, marks: marked.map { RedisCommand("HDEL", key, $0.key) },
                                  settles: listed.isEmpty ? [] : [([key], listed.map { $0 as any RedisArgument })])
         return moves.count
     }
@@ -79,13 +82,21 @@ extension EventStore {
         return utf8.count > 1 && utf8.first == UInt8(ascii: "u") && utf8.dropFirst().allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 
-    /// The counts, then the settling (marks removed, or found and removed by the script), then `then`, in one round trip;
-    /// on a cluster, where the events and the notifications live on different nodes, each stage waits for the replies of
-    /// the one before.
-    private func countAndSettle(_ counts: [RedisCommand], marks: [RedisCommand], settles: [(keys: [String], args: [any RedisArgument])],
-                                then: [RedisCommand] = []) async throws {
+    /// The counts, then the settling (marks removed, or found and removed by the script), then `clear` (the counted
+    /// moves' entries) and `then`, in one round trip; on a cluster, where the events and the notifications live on
+    /// different nodes, each stage waits for the replies of the one before, and a count script the node did not have
+    /// runs again before any mark goes.
+    private func countAndSettle(_ counts: [RedisCommand], clear: [RedisCommand] = [], marks: [RedisCommand],
+                                settles: [(keys: [String], args: [any RedisArgument])], then: [RedisCommand] = []) async throws {
         let settling = settles.map { RedisCommand("EVALSHA", [NotificationScripts.settleCount.sha1, $0.keys.count] + $0.keys.map { $0 as any RedisArgument } + $0.args) }
-        let replies = try await redis.pipeline(stages: [counts, marks + settling, then])
+        var replies: [[RedisValue]]
+        if clear.isEmpty {
+            replies = try await redis.pipeline(stages: [counts, marks + settling, then])
+        } else {
+            replies = [try await redis.evalshaPipeline(EventScripts.countOnce, commands: counts)]
+            try Self.check(replies[0])
+            replies += try await redis.pipeline(stages: [marks + settling, clear + then])
+        }
         try Self.check(replies[0])
         try Self.check(Array(replies[1].prefix(marks.count)))
         for (settle, reply) in zip(settles, replies[1].dropFirst(marks.count)) {

@@ -79,9 +79,10 @@ public struct FailureReplay: Sendable {
 
     private func move(_ n: NotificationRecord, to channel: Channel, update: [String: String], now: Date) async throws -> Outcome {
         let detail = channel == n.channel ? "replayed by support staff" : "replayed by support staff on \(channel.rawValue)"
-        switch try await notifications.move(n.id, to: .queued, detail: detail, fields: update, now: now) {
+        let t = try await notifications.transition(n.id, to: .queued, detail: detail, fields: update, now: now)
+        switch t.move {
         case .moved(let from):
-            try await events.countMove(n.id, eventId: n.eventId, from: from, to: .queued)
+            try await events.countMove(n.id, eventId: n.eventId, from: from, to: .queued, mark: t.countMark)
             try await queues.add(channel, ids: [n.id])
             return .replayed(channel)
         case .refused(let current): return .notFailed(current)

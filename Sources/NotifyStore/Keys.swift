@@ -33,6 +33,9 @@ public enum Keys {
     public static func eventBody(_ id: String) -> String { "nm:{e:\(id)}:body" }
     /// An event's notification ids (score 0, walked in id order so pages never skip or repeat).
     public static func eventNotifications(_ id: String) -> String { "nm:{e:\(id)}:notifications" }
+    /// On a cluster, the moves being counted on the event (`<notification id> <mark>`), so a move counted but whose
+    /// mark stayed on its record (another node) is not counted again by the repair.
+    public static func eventCounting(_ id: String) -> String { "nm:{e:\(id)}:counting" }
     /// An entity's event ids, scored by creation time in ms.
     public static func entityEvents(_ entity: String) -> String { "nm:{en:\(entity)}:events" }
     /// An entity's status callback: URL, sealed secret, state.

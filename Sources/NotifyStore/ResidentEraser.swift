@@ -28,11 +28,10 @@ public struct ResidentEraser: Sendable {
         var suppressed = 0
         let ids = (try await redis.send("ZRANGE", Keys.residentNotifications(cpr), 0, -1).array ?? []).compactMap(\.string)
         for id in ids {
-            if case .moved(let from) = try await notifications.move(id, to: .suppressed, detail: "resident erased their data", now: now) {
+            let t = try await notifications.transition(id, to: .suppressed, detail: "resident erased their data", now: now)
+            if case .moved(let from) = t.move {
                 suppressed += 1
-                if let n = try await notifications.load(id)?.notification {
-                    try await EventStore(redis: redis).countMove(id, eventId: n.eventId, from: from, to: .suppressed)
-                }
+                try await EventStore(redis: redis).countMove(id, eventId: t.eventId, from: from, to: .suppressed, mark: t.countMark)
             }
         }
         // The index lists what was sent to the resident; it goes with the rest of their data.

@@ -28,6 +28,11 @@ public final class RedisClient: Sendable {
 
     deinit { close() }
 
+    /// Whether this client talks to a Redis Cluster, where a pipeline's stages are separate round trips.
+    public var isCluster: Bool {
+        if case .cluster = mode { true } else { false }
+    }
+
     /// Sends one command; an error reply throws a `RedisError` (isReply).
     public func send(_ command: RedisCommand) async throws -> RedisValue {
         switch mode {
