@@ -46,7 +46,7 @@ struct ReceiptsController {
                 }
                 reports.append(DeliveryOutcomes.Report(id, outcome, detail: receipt.detail))
             }
-            let results = try await outcomes.record(reports)
+            let results = try await outcomes.recordReceipts(reports)
             for (report, result) in zip(reports, results) {
                 context.logger.debug("receipt", metadata: ["provider": "\(name)", "notification": "\(report.id)", "status": "\(report.status.rawValue)",
                                                            "result": "\(result)"])

@@ -52,26 +52,41 @@ public struct DeliveryOutcomes: Sendable {
     /// The counts, settlings and watch removals of the moved then go in one more; anything else goes one by one.
     /// A notification named twice goes in a later round, as if its second report came after the first was recorded.
     public func record(_ reports: [Report], now: Date = Date()) async throws -> [Result] {
+        try await record(reports, now: now, journaled: false)
+    }
+
+    /// ``record(_:now:)`` for providers' receipts: each is kept in the watch until its move is counted, so one cut off
+    /// between the two, that its provider does not send again, is finished by the expiry sweep a minute later
+    /// (``ReceiptWatch/journalGrace``) rather than left uncounted.
+    public func recordReceipts(_ reports: [Report], now: Date = Date()) async throws -> [Result] {
+        try await record(reports, now: now, journaled: true)
+    }
+
+    private func record(_ reports: [Report], now: Date, journaled: Bool) async throws -> [Result] {
         var seen = Set<String>()
         let (first, later) = reports.indices.reduce(into: ([Int](), [Int]())) { split, i in
             if seen.insert(reports[i].id).inserted { split.0.append(i) } else { split.1.append(i) }
         }
-        guard !later.isEmpty else { return try await recordDistinct(reports, now: now) }
+        guard !later.isEmpty else { return try await recordDistinct(reports, now: now, journaled: journaled) }
         var results = [Result](repeating: .unknown, count: reports.count)
-        for (i, result) in zip(first, try await recordDistinct(first.map { reports[$0] }, now: now)) { results[i] = result }
-        for (i, result) in zip(later, try await record(later.map { reports[$0] }, now: now)) { results[i] = result }
+        for (i, result) in zip(first, try await recordDistinct(first.map { reports[$0] }, now: now, journaled: journaled)) { results[i] = result }
+        for (i, result) in zip(later, try await record(later.map { reports[$0] }, now: now, journaled: journaled)) { results[i] = result }
         return results
     }
 
     /// ``record(_:now:)`` for reports that each name a different notification: their moves cannot meet in one pipeline.
-    private func recordDistinct(_ reports: [Report], now: Date) async throws -> [Result] {
+    /// `journaled`: the reports go into the watch in the same round trip, before their moves.
+    private func recordDistinct(_ reports: [Report], now: Date, journaled: Bool) async throws -> [Result] {
         var results = [Result](repeating: .unknown, count: reports.count)
         let known = reports.indices.filter { Digest.isID(reports[$0].id, prefix: "ntf_") }
         let commands = known.map { i in
             notifications.transitionCommand(reports[i].id, to: reports[i].status, detail: reports[i].detail,
                                             fields: reports[i].status == .failed ? [DeadLetterStore.marker: "due"] : [:], now: now)
         }
-        let replies = try await redis.pipeline(commands)
+        let journal = journaled ? ReceiptWatch.journalCommands(known.map { reports[$0] }, now: now) : []
+        let staged = try await redis.pipeline(stages: [journal, commands])
+        if let failed = staged[0].first(where: { if case .error = $0 { true } else { false } }) { throw StoreError.unexpected("receipt journal", failed) }
+        let replies = staged[1]
         var moved: [(index: Int, move: EventStore.CountedMove)] = []
         for (k, i) in known.enumerated() {
             let r = reports[i]
@@ -90,14 +105,18 @@ public struct DeliveryOutcomes: Sendable {
                 results[i] = .applied(from: from)
             }
         }
-        try await events.countMoves(moved.map(\.move), then: ReceiptWatch.settleCommands(moved.map(\.move.notificationId)))
-        for (i, _) in moved where reports[i].status == .failed {
+        // A failure's receipt stays kept until its dead letter is written too.
+        let lettered = Set(moved.map(\.index).filter { reports[$0].status == .failed })
+        let done = journaled ? known.filter { !lettered.contains($0) }.map { ReceiptWatch.journalMember(reports[$0]) } : []
+        try await events.countMoves(moved.map(\.move), then: ReceiptWatch.settleCommands(moved.map(\.move.notificationId) + done))
+        for i in lettered.sorted() {
             let r = reports[i]
             if let (n, timeline, _) = try await notifications.load(r.id) {
                 try await deadLetters.add(DeadLetter(notificationId: r.id, channel: n.channel, eventId: n.eventId, eventType: n.eventType,
                                                      entity: n.entity, attempts: n.attempts, lastError: r.detail, failedAt: now, history: timeline))
             }
         }
+        if journaled && !lettered.isEmpty { try await watch.settle(lettered.sorted().map { ReceiptWatch.journalMember(reports[$0]) }) }
         return results
     }
 

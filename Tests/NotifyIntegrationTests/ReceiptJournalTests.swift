@@ -1,0 +1,75 @@
+import Foundation
+import NotifyCore
+@testable import NotifyStore
+import Redis
+import Testing
+@testable import NotifyWorkers
+
+/// A receipt batch whose moves are written but whose counts are not (Redis restarted, the API process killed), and
+/// that its provider does not send again: the expiry sweep finishes it a minute later, not when the 24-hour wait ends.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct ReceiptJournalTests {
+    /// Commands the counts and settling use: while Redis refuses them, a receipt's recording stops after its moves.
+    static let afterTheMoves = ["hincrby", "hdel", "zrem"]
+
+    @Test func aReceiptCutOffAfterItsMoveIsFinishedByTheSweep() async throws {
+        try await ReceiptsTests().withApp { kit, client in
+            let redis = kit.env.redis
+            let delivered = try await ReceiptsTests.sent(kit, provider: "gw", messageId: "gw-j1")
+            let failed = try await ReceiptsTests.sent(kit, provider: "gw", messageId: "gw-j2")
+            _ = try await redis.send(RedisCommand("ACL", ["SETUSER", "default"] + Self.afterTheMoves.map { "-\($0)" as any RedisArgument }))
+            let batch = #"{"receipts":[{"id":"gw-j1","status":"delivered"},{"id":"gw-j2","status":"failed","error":"unknown_subscriber"}]}"#
+            let status = try await ReceiptsTests.gatewayBody(client, batch)
+            _ = try await redis.send(RedisCommand("ACL", ["SETUSER", "default"] + Self.afterTheMoves.map { "+\($0)" as any RedisArgument }))
+            #expect(status.code >= 500)
+
+            // Moved, not counted; the provider gives up.
+            #expect(try await kit.status(delivered.id) == .delivered)
+            #expect(try await kit.status(failed.id) == .failed)
+            let fields = try #require(try await NotificationStore(redis: redis).loadRecord(delivered.id)?.fields)
+            #expect(EventStore.hasUncountedMoves(fields))
+            let events = EventStore(redis: redis)
+            #expect(try await events.load(delivered.eventId)?.counts[.sent] == 1)
+
+            // Not while its recording may still be under way.
+            let expiry = ReceiptExpiry(redis: redis, logger: kit.env.logger)
+            #expect(try await expiry.sweep(now: Date().addingTimeInterval(ReceiptWatch.journalGrace - 5)) == 0)
+            #expect(try await events.load(delivered.eventId)?.counts[.sent] == 1)
+
+            #expect(try await expiry.sweep(now: Date().addingTimeInterval(ReceiptWatch.journalGrace + 1)) == 0)
+            for n in [delivered, failed] {
+                let counts = try #require(try await events.load(n.eventId)).counts
+                #expect(counts[.sent] == 0 && counts[.delivered, default: 0] + counts[.failed, default: 0] == 1, "\(counts)")
+                let after = try #require(try await NotificationStore(redis: redis).loadRecord(n.id)?.fields)
+                #expect(!EventStore.hasUncountedMoves(after))
+            }
+            let dead = try await DeadLetterStore(redis: redis).list(.sms, count: 10)
+            #expect(dead.map(\.letter.notificationId) == [failed.id])
+            // Nothing is left waiting: neither the kept receipts nor the notifications they answered.
+            #expect(try await ReceiptWatch(redis: redis).count() == 0)
+            #expect(try await kit.status(delivered.id) == .delivered)
+        }
+    }
+
+    @Test func aReceiptRecordedWholeLeavesNothingForTheSweep() async throws {
+        try await ReceiptsTests().withApp { kit, client in
+            let n = try await ReceiptsTests.sent(kit, provider: "gw", messageId: "gw-j3")
+            #expect(try await ReceiptsTests.gateway(client, id: "gw-j3", status: "delivered") == .noContent)
+            #expect(try await ReceiptWatch(redis: kit.env.redis).count() == 0)
+            let expiry = ReceiptExpiry(redis: kit.env.redis, logger: kit.env.logger)
+            #expect(try await expiry.sweep(now: Date().addingTimeInterval(ReceiptWatch.journalGrace + 1)) == 0)
+            #expect(try await EventStore(redis: kit.env.redis).load(n.eventId)?.counts[.delivered] == 1)
+        }
+    }
+
+    @Test func aKeptReceiptNamesItsNotificationAndGoesInItsShard() throws {
+        let report = DeliveryOutcomes.Report("ntf_a1", .failed, detail: "not delivered: unknown subscriber (gateway receipt)")
+        let member = ReceiptWatch.journalMember(report)
+        #expect(ReceiptWatch.isJournal(member) && !ReceiptWatch.isJournal("ntf_a1"))
+        let back = try #require(ReceiptWatch.journaled(member))
+        #expect(back.id == "ntf_a1" && back.status == .failed && back.detail == report.detail)
+        #expect(ReceiptWatch.journaled("ntf_a1") == nil && ReceiptWatch.journaled("r:ntf_a1 nonsense x") == nil)
+        #expect(ReceiptWatch.shard(of: member) == ReceiptWatch.shard(of: "ntf_a1"))
+        #expect(ReceiptWatch.settleCommands(["ntf_a1", member]) == [RedisCommand("ZREM", Keys.awaitingReceipt(shard: 10), "ntf_a1", member)])
+    }
+}
