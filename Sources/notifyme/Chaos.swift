@@ -30,9 +30,10 @@ struct Chaos: AsyncParsableCommand {
             between two of its masters with redis-cli --cluster reshard);
           makes the SMS gateway answer 503 for --outage seconds.
         The moments are drawn from --seed, as shares of the notifications settled.
-        Then it waits until every notification is settled and checks, from the
-        records, the dead-letter streams and the simulators' counts (SMS by number,
-        push by token, email by Message-ID):
+        Then it waits until every notification is settled (and any receipt whose
+        recording the disruptions cut off is finished by the expiry sweep, a minute
+        later) and checks, from the records, the dead-letter streams and the
+        simulators' counts (SMS by number, push by token, email by Message-ID):
           lost        recipients of an accepted event with no notification, or one
                       still unsettled at the end;
           duplicates  residents the SMS gateway or FCM received more than one message
@@ -43,7 +44,9 @@ struct Chaos: AsyncParsableCommand {
                       acceptance and its record sends again, same Message-ID);
           unfounded   notifications recorded as accepted that their provider never
                       received;
-          unlettered  failed notifications missing from the dead-letter stream.
+          unlettered  failed notifications missing from the dead-letter stream;
+          counts      each event's counts by status against its notifications'
+                      statuses (the drift, summed over events and statuses).
         Exit codes: 0 every check held, 1 a check failed or the run did not finish
         (figures and logs printed), 64 usage.
         """

@@ -21,6 +21,7 @@ struct ChaosAudit: Sendable {
         var figures = ChaosFigures()
         let deadLettered = try await deadLetteredIds()
         figures.deadLettered = deadLettered.count
+        figures.receiptsUnfinished = try await ReceiptWatch(redis: redis).count(dueBy: Date().addingTimeInterval(ReceiptWatch.journalGrace + 5))
         let gateway = try sim.counts(provider: "gateway"), fcm = try sim.counts(provider: "fcm")
         let emails = emailsReceived()
         figures.received = ["sms": gateway.values.reduce(0, +), "push": fcm.values.reduce(0, +), "email": emails.count]

@@ -125,7 +125,8 @@ struct ChaosRun: Sendable {
         report.line("statuses: " + f.statuses.sorted { $0.key < $1.key }.map { "\($0.key) \(n($0.value))" }.joined(separator: ", ")
             + "; dead-lettered \(n(f.deadLettered))")
         report.line("received: SMS \(n(f.received["sms"] ?? 0)), push \(n(f.received["push"] ?? 0)), email \(n(f.received["email"] ?? 0)); "
-            + "received but dead-lettered \(n(f.receivedButFailed)); event count drift \(n(f.countDrift))")
+            + "received but dead-lettered \(n(f.receivedButFailed)); event count drift \(n(f.countDrift)); "
+            + "receipts cut off and not yet finished \(n(f.receiptsUnfinished))")
         report.line("lost \(n(f.missing + f.unsettled)), duplicates \(n(f.duplicates)), recorded but never received \(n(f.unfounded)), "
             + "failed but not dead-lettered \(n(f.unlettered))")
         report.line("emails received twice: \(n(f.emailRepeats)), allowed \(n(summary.emailRepeatsAllowed)) (email worker killed "
