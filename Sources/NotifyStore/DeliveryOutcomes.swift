@@ -75,7 +75,7 @@ public struct DeliveryOutcomes: Sendable {
     }
 
     /// ``record(_:now:)`` for reports that each name a different notification: their moves cannot meet in one pipeline.
-    /// `journaled`: the reports go into the watch in the same round trip, before their moves.
+    /// `journaled`: the reports go into the watch (one member) in the same round trip, before their moves.
     private func recordDistinct(_ reports: [Report], now: Date, journaled: Bool) async throws -> [Result] {
         var results = [Result](repeating: .unknown, count: reports.count)
         let known = reports.indices.filter { Digest.isID(reports[$0].id, prefix: "ntf_") }
@@ -83,8 +83,8 @@ public struct DeliveryOutcomes: Sendable {
             notifications.transitionCommand(reports[i].id, to: reports[i].status, detail: reports[i].detail,
                                             fields: reports[i].status == .failed ? [DeadLetterStore.marker: "due"] : [:], now: now)
         }
-        let journal = journaled ? ReceiptWatch.journalCommands(known.map { reports[$0] }, now: now) : []
-        let staged = try await redis.pipeline(stages: [journal, commands])
+        let journal = journaled ? ReceiptWatch.journalCommand(known.map { reports[$0] }, now: now) : nil
+        let staged = try await redis.pipeline(stages: [journal.map { [$0] } ?? [], commands])
         if let failed = staged[0].first(where: { if case .error = $0 { true } else { false } }) { throw StoreError.unexpected("receipt journal", failed) }
         let replies = staged[1]
         var moved: [(index: Int, move: EventStore.CountedMove)] = []
@@ -105,18 +105,18 @@ public struct DeliveryOutcomes: Sendable {
                 results[i] = .applied(from: from)
             }
         }
-        // A failure's receipt stays kept until its dead letter is written too.
-        let lettered = Set(moved.map(\.index).filter { reports[$0].status == .failed })
-        let done = journaled ? known.filter { !lettered.contains($0) }.map { ReceiptWatch.journalMember(reports[$0]) } : []
-        try await events.countMoves(moved.map(\.move), then: ReceiptWatch.settleCommands(moved.map(\.move.notificationId) + done))
-        for i in lettered.sorted() {
+        // The kept receipts go once counted, or once the failures' dead letters are written too.
+        let lettered = moved.map(\.index).filter { reports[$0].status == .failed }
+        let kept = journal == nil ? [] : [ReceiptWatch.journalMember(known.map { reports[$0] })]
+        try await events.countMoves(moved.map(\.move), then: ReceiptWatch.settleCommands(moved.map(\.move.notificationId) + (lettered.isEmpty ? kept : [])))
+        for i in lettered {
             let r = reports[i]
             if let (n, timeline, _) = try await notifications.load(r.id) {
                 try await deadLetters.add(DeadLetter(notificationId: r.id, channel: n.channel, eventId: n.eventId, eventType: n.eventType,
                                                      entity: n.entity, attempts: n.attempts, lastError: r.detail, failedAt: now, history: timeline))
             }
         }
-        if journaled && !lettered.isEmpty { try await watch.settle(lettered.sorted().map { ReceiptWatch.journalMember(reports[$0]) }) }
+        if !lettered.isEmpty && !kept.isEmpty { try await watch.settle(kept) }
         return results
     }
 

@@ -2,8 +2,8 @@ import Foundation
 import NotifyCore
 import Redis
 
-/// A provider's receipt goes into the watch before its move, as `r:<id> <status> <detail>` due ``journalGrace`` later,
-/// and comes out once the move is counted. The move and its count are two units; when Redis restarts or the API
+/// A batch of providers' receipts goes into the watch before their moves, as one member (`r:` and a line per receipt)
+/// due ``journalGrace`` later, and comes out once the moves are counted. The move and its count are two units; when Redis restarts or the API
 /// process dies between them and the provider stops retrying, the mark on the record would wait for the 24-hour
 /// expiry. The expiry sweep instead records such a receipt again a minute later, which finishes what was left.
 extension ReceiptWatch {
@@ -11,27 +11,31 @@ extension ReceiptWatch {
     /// How long a receipt's recording may take before the sweep takes it for cut off.
     public static let journalGrace: TimeInterval = 60
 
-    /// The watch member that keeps `report` while it is recorded.
-    static func journalMember(_ report: DeliveryOutcomes.Report) -> String {
-        "\(journalPrefix)\(report.id) \(report.status.rawValue) \(report.detail)"
+    /// The watch member that keeps a batch of receipts while they are recorded: one line `<id> <status> <detail>` each,
+    /// in the shard of the first.
+    static func journalMember(_ reports: [DeliveryOutcomes.Report]) -> String {
+        journalPrefix + reports.map { r in
+            "\(r.id) \(r.status.rawValue) \(r.detail.replacingOccurrences(of: "\n", with: " "))"
+        }.joined(separator: "\n")
     }
 
-    /// The receipt a journal member keeps; nil for a notification's own watch (its id).
-    public static func journaled(_ member: String) -> DeliveryOutcomes.Report? {
-        guard member.hasPrefix(journalPrefix) else { return nil }
-        let parts = member.dropFirst(journalPrefix.count).split(separator: " ", maxSplits: 2).map(String.init)
-        guard parts.count == 3, let status = NotificationStatus(rawValue: parts[1]) else { return nil }
-        return DeliveryOutcomes.Report(parts[0], status, detail: parts[2])
+    /// The receipts a journal member keeps; empty for a notification's own watch (its id).
+    public static func journaled(_ member: String) -> [DeliveryOutcomes.Report] {
+        guard isJournal(member) else { return [] }
+        return member.dropFirst(journalPrefix.count).split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
+            guard parts.count == 3, let status = NotificationStatus(rawValue: parts[1]) else { return nil }
+            return DeliveryOutcomes.Report(parts[0], status, detail: parts[2])
+        }
     }
 
-    /// Whether `member` keeps a receipt being recorded rather than watching a notification.
+    /// Whether `member` keeps receipts being recorded rather than watching a notification.
     public static func isJournal(_ member: String) -> Bool { member.hasPrefix(journalPrefix) }
 
-    /// One ZADD per shard that keeps `reports` until ``settleCommands(_:)`` takes their members out.
-    static func journalCommands(_ reports: [DeliveryOutcomes.Report], now: Date) -> [RedisCommand] {
-        let due = Int((now.timeIntervalSince1970 + journalGrace) * 1000)
-        var byShard: [Int: [any RedisArgument]] = [:]
-        for r in reports { byShard[shard(of: r.id), default: []].append(contentsOf: [due, journalMember(r)] as [any RedisArgument]) }
-        return byShard.keys.sorted().map { RedisCommand("ZADD", [Keys.awaitingReceipt(shard: $0)] + (byShard[$0] ?? [])) }
+    /// The ZADD that keeps `reports` until ``settleCommands(_:)`` takes their member out; nil for none.
+    static func journalCommand(_ reports: [DeliveryOutcomes.Report], now: Date) -> RedisCommand? {
+        guard !reports.isEmpty else { return nil }
+        let member = journalMember(reports)
+        return RedisCommand("ZADD", Keys.awaitingReceipt(shard: shard(of: member)), Int((now.timeIntervalSince1970 + journalGrace) * 1000), member)
     }
 }

@@ -9,7 +9,7 @@ public struct ReceiptWatch: Sendable {
 
     public init(redis: RedisClient) { self.redis = redis }
 
-    /// The shard of a notification id, or of a receipt kept for it (``journalMember(_:)``).
+    /// The shard of a notification id, or of receipts kept while recorded (``journalMember(_:)``): the first one's.
     static func shard(of member: String) -> Int {
         // Ids are `ntf_` plus hex: the first digit spreads them evenly.
         let id = member.utf8.dropFirst(isJournal(member) ? journalPrefix.utf8.count : 0)

@@ -62,14 +62,18 @@ struct ReceiptJournalTests {
         }
     }
 
-    @Test func aKeptReceiptNamesItsNotificationAndGoesInItsShard() throws {
-        let report = DeliveryOutcomes.Report("ntf_a1", .failed, detail: "not delivered: unknown subscriber (gateway receipt)")
-        let member = ReceiptWatch.journalMember(report)
+    @Test func keptReceiptsAreOneMemberInTheFirstOnesShard() throws {
+        let reports = [DeliveryOutcomes.Report("ntf_a1", .failed, detail: "not delivered: unknown\nsubscriber (gateway receipt)"),
+                       DeliveryOutcomes.Report("ntf_03", .delivered, detail: "delivered (gateway receipt)")]
+        let member = ReceiptWatch.journalMember(reports)
         #expect(ReceiptWatch.isJournal(member) && !ReceiptWatch.isJournal("ntf_a1"))
-        let back = try #require(ReceiptWatch.journaled(member))
-        #expect(back.id == "ntf_a1" && back.status == .failed && back.detail == report.detail)
-        #expect(ReceiptWatch.journaled("ntf_a1") == nil && ReceiptWatch.journaled("r:ntf_a1 nonsense x") == nil)
-        #expect(ReceiptWatch.shard(of: member) == ReceiptWatch.shard(of: "ntf_a1"))
+        let back = ReceiptWatch.journaled(member)
+        #expect(back.map(\.id) == ["ntf_a1", "ntf_03"] && back.map(\.status) == [.failed, .delivered])
+        // A line break in a provider's text cannot split a receipt in two.
+        #expect(back.map(\.detail) == ["not delivered: unknown subscriber (gateway receipt)", "delivered (gateway receipt)"])
+        #expect(ReceiptWatch.journaled("ntf_a1").isEmpty && ReceiptWatch.journaled("r:ntf_a1 nonsense x").isEmpty)
+        #expect(ReceiptWatch.journalCommand(reports, now: Date(timeIntervalSince1970: 100)) == RedisCommand("ZADD", Keys.awaitingReceipt(shard: 10), 160_000, member))
+        #expect(ReceiptWatch.journalCommand([], now: Date()) == nil)
         #expect(ReceiptWatch.settleCommands(["ntf_a1", member]) == [RedisCommand("ZREM", Keys.awaitingReceipt(shard: 10), "ntf_a1", member)])
     }
 }

@@ -47,7 +47,7 @@ public struct ReceiptExpiry: Service {
             guard !due.isEmpty else { continue }
             // Receipts whose recording was cut off first: recorded again, they finish what was left (or move the
             // notification, if the cut came before the move), and a notification they settle does not expire.
-            let cutOff = due.compactMap(ReceiptWatch.journaled)
+            let cutOff = due.flatMap(ReceiptWatch.journaled)
             var answered: [String] = []
             if !cutOff.isEmpty {
                 let results = try await outcomes.record(cutOff, now: now)
