@@ -3,9 +3,9 @@ import NotifyCore
 import Redis
 
 /// A batch of providers' receipts goes into the watch before their moves, as one member (`r:` and a line per receipt)
-/// due ``journalGrace`` later, and comes out once the moves are counted. The move and its count are two units; when Redis restarts or the API
-/// process dies between them and the provider stops retrying, the mark on the record would wait for the 24-hour
-/// expiry. The expiry sweep instead records such a receipt again a minute later, which finishes what was left.
+/// due ``journalGrace`` later, and comes out once the moves are counted. A move and its count are two units: when Redis
+/// restarts or the API process dies between them and the provider stops retrying, the mark on the record would wait
+/// for the 24-hour expiry. The expiry sweep instead records those receipts again a minute later, which finishes them.
 extension ReceiptWatch {
     static let journalPrefix = "r:"
     /// How long a receipt's recording may take before the sweep takes it for cut off.
