@@ -89,15 +89,15 @@ extension EventStore {
     private func countAndSettle(_ counts: [RedisCommand], clear: [RedisCommand] = [], marks: [RedisCommand],
                                 settles: [(keys: [String], args: [any RedisArgument])], then: [RedisCommand] = []) async throws {
         let settling = settles.map { RedisCommand("EVALSHA", [NotificationScripts.settleCount.sha1, $0.keys.count] + $0.keys.map { $0 as any RedisArgument } + $0.args) }
-        var replies: [[RedisValue]]
+        let replies: [[RedisValue]]
         if clear.isEmpty {
             replies = try await redis.pipeline(stages: [counts, marks + settling, then])
-        } else {
-            replies = [try await redis.evalshaPipeline(EventScripts.countOnce, commands: counts)]
             try Self.check(replies[0])
-            replies += try await redis.pipeline(stages: [marks + settling, clear + then])
+        } else {
+            let counted = try await redis.evalshaPipeline(EventScripts.countOnce, commands: counts)
+            try Self.check(counted)
+            replies = [counted] + (try await redis.pipeline(stages: [marks + settling, clear + then]))
         }
-        try Self.check(replies[0])
         try Self.check(Array(replies[1].prefix(marks.count)))
         for (settle, reply) in zip(settles, replies[1].dropFirst(marks.count)) {
             guard case .error(let message) = reply else { continue }

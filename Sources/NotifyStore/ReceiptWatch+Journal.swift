@@ -15,7 +15,7 @@ extension ReceiptWatch {
     /// in the shard of the first.
     static func journalMember(_ reports: [DeliveryOutcomes.Report]) -> String {
         journalPrefix + reports.map { r in
-            "\(r.id) \(r.status.rawValue) \(r.detail.replacingOccurrences(of: "\n", with: " "))"
+            "\(r.id) \(r.status.rawValue) \(String(r.detail.map { $0.isNewline ? " " : $0 }))"
         }.joined(separator: "\n")
     }
 

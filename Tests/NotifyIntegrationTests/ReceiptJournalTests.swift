@@ -63,7 +63,7 @@ struct ReceiptJournalTests {
     }
 
     @Test func keptReceiptsAreOneMemberInTheFirstOnesShard() throws {
-        let reports = [DeliveryOutcomes.Report("ntf_a1", .failed, detail: "not delivered: unknown\nsubscriber (gateway receipt)"),
+        let reports = [DeliveryOutcomes.Report("ntf_a1", .failed, detail: "not delivered: unknown\nsubscriber\r\n(gateway receipt)"),
                        DeliveryOutcomes.Report("ntf_03", .delivered, detail: "delivered (gateway receipt)")]
         let member = ReceiptWatch.journalMember(reports)
         #expect(ReceiptWatch.isJournal(member) && !ReceiptWatch.isJournal("ntf_a1"))
