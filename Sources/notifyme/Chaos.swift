@@ -44,9 +44,9 @@ struct Chaos: AsyncParsableCommand {
                       acceptance and its record sends again, same Message-ID);
           unfounded   notifications recorded as accepted that their provider never
                       received;
-          unlettered  failed notifications missing from the dead-letter stream;
-          counts      each event's counts by status against its notifications'
-                      statuses (the drift, summed over events and statuses).
+          unlettered  failed notifications missing from the dead-letter stream.
+        It also reports the event count drift: each event's counts by status
+        against its notifications' statuses, summed.
         Exit codes: 0 every check held, 1 a check failed or the run did not finish
         (figures and logs printed), 64 usage.
         """
