@@ -1,6 +1,7 @@
 import Foundation
 import NotifyCore
 import NotifyStore
+import Redis
 
 extension Bench {
     /// Notifications at a fixed rate for `seconds` (one event a second naming `rate` residents of the three cohorts in
@@ -55,8 +56,13 @@ extension Bench {
 
     /// Entries waiting in the event and channel streams.
     static func queueDepth(_ stack: BenchStack) async throws -> Int {
-        let channels = ChannelQueues(redis: stack.redis, partitions: stack.partitions)
-        let queues = [WorkQueue(redis: stack.redis, stream: NotifyStore.Keys.stream("events"), group: "fanout")]
+        try await queueDepth(stack.redis, partitions: stack.partitions)
+    }
+
+    /// Entries not yet acknowledged (pending with a worker, or not yet read) in the event and channel streams.
+    static func queueDepth(_ redis: RedisClient, partitions: Int) async throws -> Int {
+        let channels = ChannelQueues(redis: redis, partitions: partitions)
+        let queues = [WorkQueue(redis: redis, stream: NotifyStore.Keys.stream("events"), group: "fanout")]
             + Channel.allCases.flatMap { channels.queues($0) }
         var depth = 0
         for queue in queues { depth += try await queue.stats().depth }

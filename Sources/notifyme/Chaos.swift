@@ -30,9 +30,11 @@ struct Chaos: AsyncParsableCommand {
             between two of its masters with redis-cli --cluster reshard);
           makes the SMS gateway answer 503 for --outage seconds.
         The moments are drawn from --seed, as shares of the notifications settled.
-        Then it waits until every notification is settled (and any receipt whose
-        recording the disruptions cut off is finished by the expiry sweep, a minute
-        later) and checks, from the records, the dead-letter streams and the
+        Then it waits until every notification is settled, every queue entry is
+        finished (a send cut off between its record and its ack is taken over
+        after the visibility timeout) and any receipt whose recording the
+        disruptions cut off is finished by the expiry sweep (a minute later), and
+        checks, from the records, the dead-letter streams and the
         simulators' counts (SMS by number, push by token, email by Message-ID):
           lost        recipients of an accepted event with no notification, or one
                       still unsettled at the end;
@@ -44,9 +46,9 @@ struct Chaos: AsyncParsableCommand {
                       acceptance and its record sends again, same Message-ID);
           unfounded   notifications recorded as accepted that their provider never
                       received;
-          unlettered  failed notifications missing from the dead-letter stream.
-        It also reports the event count drift: each event's counts by status
-        against its notifications' statuses, summed.
+          unlettered  failed notifications missing from the dead-letter stream;
+          drift       each event's counts by status against its notifications'
+                      statuses, summed.
         Exit codes: 0 every check held, 1 a check failed or the run did not finish
         (figures and logs printed), 64 usage.
         """

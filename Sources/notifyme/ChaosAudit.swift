@@ -7,6 +7,8 @@ import Redis
 /// The end-of-run check of a chaos run, from what is stored and what the providers got, not from counters.
 struct ChaosAudit: Sendable {
     let redis: RedisClient
+    /// Streams per channel queue, to find every entry still held.
+    let partitions: Int
     let sim: ProviderSimulator
     let smtp: SMTPSimulator
 
@@ -22,6 +24,7 @@ struct ChaosAudit: Sendable {
         let deadLettered = try await deadLetteredIds()
         figures.deadLettered = deadLettered.count
         figures.receiptsUnfinished = try await ReceiptWatch(redis: redis).count(dueBy: Date().addingTimeInterval(ReceiptWatch.journalGrace + 5))
+        figures.queueEntriesHeld = try await Bench.queueDepth(redis, partitions: partitions)
         let gateway = try sim.counts(provider: "gateway"), fcm = try sim.counts(provider: "fcm")
         let emails = emailsReceived()
         figures.received = ["sms": gateway.values.reduce(0, +), "push": fcm.values.reduce(0, +), "email": emails.count]

@@ -44,7 +44,7 @@ struct ChaosRun: Sendable {
         fleet.stopAll()
         // While the fleet runs, the last retries and receipts move records between the audit's reads (the simulator's
         // counts, then each event's counts and records): the figures are taken again once nothing moves any more.
-        if summary.figures.settled, let still = try? await ChaosAudit(redis: stack.redis, sim: sim, smtp: smtp).run(published) {
+        if summary.figures.settled, let still = try? await ChaosAudit(redis: stack.redis, partitions: stack.partitions, sim: sim, smtp: smtp).run(published) {
             summary.figures = still
             summary.problems = fleet.exitedOnTheirOwn.map { "the \($0.rawValue) process exited on its own" }
                 + still.problems(emailRepeatsAllowed: summary.emailRepeatsAllowed)
@@ -90,7 +90,7 @@ struct ChaosRun: Sendable {
         for d in disruptions {
             report.line(String(format: "%6.1f s  %@ %@ at %.0f%% settled, down %.1f s", d.atSeconds, d.kind, d.target, d.settledShare * 100, d.downSeconds))
         }
-        let audit = ChaosAudit(redis: stack.redis, sim: sim, smtp: smtp)
+        let audit = ChaosAudit(redis: stack.redis, partitions: stack.partitions, sim: sim, smtp: smtp)
         summary.figures = try await settle(audit: audit, published: published, progress: progress)
         summary.seconds = (ContinuousClock.now - started).seconds
         summary.problems = fleet.exitedOnTheirOwn.map { "the \($0.rawValue) process exited on its own" }
@@ -126,7 +126,7 @@ struct ChaosRun: Sendable {
             + "; dead-lettered \(n(f.deadLettered))")
         report.line("received: SMS \(n(f.received["sms"] ?? 0)), push \(n(f.received["push"] ?? 0)), email \(n(f.received["email"] ?? 0)); "
             + "received but dead-lettered \(n(f.receivedButFailed)); event count drift \(n(f.countDrift)); "
-            + "receipts cut off and not yet finished \(n(f.receiptsUnfinished))")
+            + "receipts cut off and not yet finished \(n(f.receiptsUnfinished)); queue entries still held \(n(f.queueEntriesHeld))")
         report.line("lost \(n(f.missing + f.unsettled)), duplicates \(n(f.duplicates)), recorded but never received \(n(f.unfounded)), "
             + "failed but not dead-lettered \(n(f.unlettered))")
         report.line("emails received twice: \(n(f.emailRepeats)), allowed \(n(summary.emailRepeatsAllowed)) (email worker killed "

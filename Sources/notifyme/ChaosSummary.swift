@@ -72,17 +72,21 @@ struct ChaosFigures: Codable, Sendable {
     var received: [String: Int] = [:]
     /// Accepted events whose fan-out did not finish.
     var eventsNotDispatched = 0
-    /// Sum over events and statuses of the difference between the event's counts and its records. Reported, not a
-    /// failure: a rare cause is still open (drift 2 once in a debug-build run with a Redis restart).
+    /// Sum over events and statuses of the difference between the event's counts and its records.
     var countDrift = 0
 
     /// Receipts whose recording a Redis restart or a kill cut off, not yet finished by the expiry sweep (which
     /// waits a minute for them): until then their moves are not counted on their events.
     var receiptsUnfinished = 0
 
-    /// Every accepted notification settled (provider accepted it, or it failed and was dead-lettered), and every
-    /// receipt recorded.
-    var settled: Bool { missing == 0 && unsettled == 0 && eventsNotDispatched == 0 && receiptsUnfinished == 0 }
+    /// Queue entries not yet acknowledged (pending with a worker, or unread). A send whose count and ack a Redis
+    /// restart cut off is finished when its entry is reclaimed (after the visibility timeout); until then its record
+    /// may be settled and its event's count not.
+    var queueEntriesHeld = 0
+
+    /// Every accepted notification settled (provider accepted it, or it failed and was dead-lettered), every receipt
+    /// recorded, and every queue entry finished.
+    var settled: Bool { missing == 0 && unsettled == 0 && eventsNotDispatched == 0 && receiptsUnfinished == 0 && queueEntriesHeld == 0 }
 
     /// What is wrong; `emailRepeatsAllowed` is how many repeats the email worker kills explain (their sends in flight).
     func problems(emailRepeatsAllowed: Int) -> [String] {
@@ -97,6 +101,8 @@ struct ChaosFigures: Codable, Sendable {
         if unfounded > 0 { p.append("\(unfounded) notifications are recorded as accepted but their provider never received them") }
         if unlettered > 0 { p.append("\(unlettered) failed notifications are not in the dead-letter stream") }
         if receiptsUnfinished > 0 { p.append("\(receiptsUnfinished) receipts cut off while being recorded were never finished") }
+        if queueEntriesHeld > 0 { p.append("\(queueEntriesHeld) queue entries were never finished") }
+        if countDrift > 0 { p.append("events' counts differ from their notifications' statuses by \(countDrift)") }
         return p
     }
 }

@@ -24,7 +24,7 @@ struct ChaosCommandTests {
         #expect(disruptions.filter { $0["kind"] as? String == "kill" }.count == 4)
         #expect(disruptions.filter { $0["kind"] as? String == "reshard" }.count == 1)
         let figures = try #require(summary["figures"] as? [String: Any])
-        for name in ["missing", "unsettled", "duplicates", "unfounded", "unlettered", "receiptsUnfinished"] {
+        for name in ["missing", "unsettled", "duplicates", "unfounded", "unlettered", "receiptsUnfinished", "queueEntriesHeld", "countDrift"] {
             #expect(figures[name] as? Int == 0, "\(name): \(figures)")
         }
         #expect((figures["statuses"] as? [String: Int] ?? [:]).values.reduce(0, +) == 3000)
@@ -50,7 +50,7 @@ struct ChaosCommandTests {
         #expect(disruptions.filter { $0["kind"] as? String == "outage" }.count == 1)
 
         let figures = try #require(summary["figures"] as? [String: Any])
-        for name in ["missing", "unsettled", "duplicates", "unfounded", "unlettered", "receiptsUnfinished"] {
+        for name in ["missing", "unsettled", "duplicates", "unfounded", "unlettered", "receiptsUnfinished", "queueEntriesHeld", "countDrift"] {
             #expect(figures[name] as? Int == 0, "\(name): \(figures)")
         }
         // Every notification has a record, and each was received by its provider or dead-lettered.
