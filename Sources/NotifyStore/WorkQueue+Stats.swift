@@ -27,19 +27,23 @@ extension WorkQueue {
         let pending = pendingSummary.first?.int ?? 0
         var oldest: [String] = []
         if pending > 0, pendingSummary.count > 1, let id = pendingSummary[1].string { oldest.append(id) }
-        var lag = info["lag"].flatMap(Int.init) ?? 0
+        // Entries after the last one delivered are unread. Redis's lag is unset after deletions, and after a restart from
+        // the AOF it can be far off (Redis 7.0 does not restore the group's read counter: 13,717 in a chaos run whose
+        // group had read every entry). So up to `exactLag` unread entries are counted here; only beyond that is
+        // Redis's figure taken.
+        var lag = 0
         if let last = info["last-delivered-id"] {
-            let next = try await redis.send("XRANGE", stream, "(" + last, "+", "COUNT", 1)
-            if let first = Self.entries(next).first {
-                oldest.append(first.id)
-                // Redis leaves lag unset after deletions; there is at least this one entry.
-                if info["lag"] == nil { lag = max(lag, 1) }
-            }
+            let unread = Self.entries(try await redis.send("XRANGE", stream, "(" + last, "+", "COUNT", Self.exactLag))
+            if let first = unread.first { oldest.append(first.id) }
+            lag = unread.count < Self.exactLag ? unread.count : max(unread.count, info["lag"].flatMap(Int.init) ?? 0)
         }
         let ms = oldest.compactMap { $0.split(separator: "-").first.flatMap { Double($0) } }.min()
         let age = ms.map { max(0, now.timeIntervalSince1970 - $0 / 1000) } ?? 0
         return Stats(depth: pending + lag, oldestAge: age)
     }
+
+    /// Unread entries counted one by one before Redis's own lag is trusted.
+    static let exactLag = 100
 
     /// An XINFO reply's field list, integers included (which `hash` leaves out).
     static func fields(_ value: RedisValue) -> [String: String] {
