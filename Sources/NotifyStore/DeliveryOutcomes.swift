@@ -83,7 +83,8 @@ public struct DeliveryOutcomes: Sendable {
             notifications.transitionCommand(reports[i].id, to: reports[i].status, detail: reports[i].detail,
                                             fields: reports[i].status == .failed ? [DeadLetterStore.marker: "due"] : [:], now: now)
         }
-        let journal = journaled ? ReceiptWatch.journalCommand(known.map { reports[$0] }, now: now) : nil
+        let member = journaled && !known.isEmpty ? ReceiptWatch.journalMember(known.map { reports[$0] }) : nil
+        let journal = member.map { ReceiptWatch.journalCommand(member: $0, now: now) }
         let staged = try await redis.pipeline(stages: [journal.map { [$0] } ?? [], commands])
         if let failed = staged[0].first(where: { if case .error = $0 { true } else { false } }) { throw StoreError.unexpected("receipt journal", failed) }
         let replies = staged[1]
@@ -107,7 +108,7 @@ public struct DeliveryOutcomes: Sendable {
         }
         // The kept receipts go once counted, or once the failures' dead letters are written too.
         let lettered = moved.map(\.index).filter { reports[$0].status == .failed }
-        let kept = journal == nil ? [] : [ReceiptWatch.journalMember(known.map { reports[$0] })]
+        let kept = member.map { [$0] } ?? []
         try await events.countMoves(moved.map(\.move), then: ReceiptWatch.settleCommands(moved.map(\.move.notificationId) + (lettered.isEmpty ? kept : [])))
         for i in lettered {
             let r = reports[i]

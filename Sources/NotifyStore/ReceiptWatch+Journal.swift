@@ -14,9 +14,14 @@ extension ReceiptWatch {
     /// The watch member that keeps a batch of receipts while they are recorded: one line `<id> <status> <detail>` each,
     /// in the shard of the first.
     static func journalMember(_ reports: [DeliveryOutcomes.Report]) -> String {
-        journalPrefix + reports.map { r in
-            "\(r.id) \(r.status.rawValue) \(String(r.detail.map { $0.isNewline ? " " : $0 }))"
-        }.joined(separator: "\n")
+        journalPrefix + reports.map { r in "\(r.id) \(r.status.rawValue) \(oneLine(r.detail))" }.joined(separator: "\n")
+    }
+
+    /// `detail` with every line break (CR LF and Unicode's too) made a space. A provider's text is nearly always
+    /// printable ASCII, which has none: that is checked on bytes, and only other text is walked by Character.
+    static func oneLine(_ detail: String) -> String {
+        if detail.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return detail }
+        return String(detail.map { $0.isNewline ? " " : $0 })
     }
 
     /// The receipts a journal member keeps; empty for a notification's own watch (its id).
@@ -34,8 +39,11 @@ extension ReceiptWatch {
 
     /// The ZADD that keeps `reports` until ``settleCommands(_:)`` takes their member out; nil for none.
     static func journalCommand(_ reports: [DeliveryOutcomes.Report], now: Date) -> RedisCommand? {
-        guard !reports.isEmpty else { return nil }
-        let member = journalMember(reports)
-        return RedisCommand("ZADD", Keys.awaitingReceipt(shard: shard(of: member)), Int((now.timeIntervalSince1970 + journalGrace) * 1000), member)
+        reports.isEmpty ? nil : journalCommand(member: journalMember(reports), now: now)
+    }
+
+    /// The ZADD of a member made by ``journalMember(_:)``.
+    static func journalCommand(member: String, now: Date) -> RedisCommand {
+        RedisCommand("ZADD", Keys.awaitingReceipt(shard: shard(of: member)), Int((now.timeIntervalSince1970 + journalGrace) * 1000), member)
     }
 }
