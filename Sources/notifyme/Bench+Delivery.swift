@@ -40,6 +40,7 @@ extension Bench {
                                             cpuMicrosecondsPerNotification: perNotification, coresBusy: cpu.machineBusy / seconds,
                                             gatewayMessagesPerBatch: batchRequests > 0 ? Double(batchedMessages) / Double(batchRequests) : nil,
                                             redisAOFRewrites: rewrites)
+        figures.redisCommandCosts = after.commandCosts(since: before, per: expected)
         report.line("end to end, \(label): \(BenchReport.number(Double(expected))) notifications in \(BenchReport.number(seconds, 2)) s = "
             + "\(BenchReport.number(figures.perSecond)) per second, \(BenchReport.number(figures.redisCommandsPerNotification, 1)) Redis commands each")
         // Where the time went: every process shares these cores, so a notification's cost is the sum.
@@ -50,6 +51,8 @@ extension Bench {
         }
         report.line("  CPU per notification: \(parts.joined(separator: ", ")) (simulator: this process, with its receipts); "
             + "\(BenchReport.number(figures.coresBusy, 2)) of \(ProcessInfo.processInfo.activeProcessorCount) cores busy")
+        report.line("  Redis time per notification by command (a script's commands count in its line too): "
+            + RedisInfo.describe(figures.redisCommandCosts))
         if let perBatch = figures.gatewayMessagesPerBatch {
             report.line("  SMS gateway: \(BenchReport.number(Double(batchedMessages))) messages in \(BenchReport.number(Double(batchRequests))) batch requests, "
                 + "\(BenchReport.number(perBatch, 1)) each")

@@ -32,13 +32,16 @@ extension Bench {
         let seconds = (ContinuousClock.now - started).seconds
         let after = try await RedisInfo.read(stack.redis)
         let perMillion = 1_000_000 / Double(max(1, queued))
-        let figures = BenchSummary.Fanout(
+        var figures = BenchSummary.Fanout(
             residents: residents, queued: queued, seconds: seconds, perSecond: Double(queued) / seconds,
             redisCommandsPerNotification: Double(after.commandsProcessed - before.commandsProcessed) / Double(max(1, queued)),
             redisBytesPerMillionQueued: Double(after.usedMemory - before.usedMemory) * perMillion,
             workerPeakBytes: worker.peakMemory)
+        figures.redisCommandCosts = after.commandCosts(since: before, per: queued)
         report.line("fan-out of a \(BenchReport.number(Double(residents)))-resident topic: \(BenchReport.number(seconds, 2)) s = "
             + "\(BenchReport.number(figures.perSecond)) notifications per second, \(BenchReport.number(figures.redisCommandsPerNotification, 1)) Redis commands each")
+        report.line("  Redis time per notification by command (a script's commands count in its line too): "
+            + RedisInfo.describe(figures.redisCommandCosts))
         report.line("queued notifications in Redis: \(BenchReport.bytes(figures.redisBytesPerMillionQueued)) per million; "
             + "fan-out worker peak \(BenchReport.bytes(Double(figures.workerPeakBytes)))")
         return figures

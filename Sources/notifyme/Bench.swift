@@ -22,10 +22,12 @@ struct Bench: AsyncParsableCommand {
                     loop: p50, p99, max.
           delivery  one alert to each cohort's topic (--residents each: SMS, email,
                     push, then all three mixed), timed from the POST until every
-                    notification is accepted by its provider; Redis commands each.
+                    notification is accepted by its provider; Redis commands each,
+                    CPU per notification of each process, and Redis's time by
+                    command (INFO commandstats).
           fanout    one alert to a topic of --topic-size residents with only fan-out
-                    workers running: rate, time, Redis memory per million queued
-                    notifications, worker memory.
+                    workers running: rate, time, Redis commands and time by command,
+                    Redis memory per million queued notifications, worker memory.
           steady    (only when asked for) --steady-rate notifications per second for
                     --steady-seconds: memory of the service and of Redis at the start
                     (after warm-up) and the end, and the backlog left.

@@ -52,6 +52,16 @@ struct BenchSummary: Codable, Sendable {
         var redisAOFRewrites = 0
         /// Messages the SMTP server (email's provider) accepted during the run.
         var smtpMessages: Int?
+        /// Redis's time per notification in each command (`INFO commandstats`), most first.
+        var redisCommandCosts: [CommandCost] = []
+    }
+
+    /// Redis's calls and microseconds of one command, per notification. A command a script runs also counts in the
+    /// script's line (EVALSHA's time includes it).
+    struct CommandCost: Codable, Sendable, Equatable {
+        var command: String
+        var calls: Double
+        var microseconds: Double
     }
 
     /// Fan-out of one topic event with only fan-out workers running, so every notification stays queued.
@@ -65,6 +75,8 @@ struct BenchSummary: Codable, Sendable {
         var redisBytesPerMillionQueued: Double
         /// Peak resident memory of the fan-out worker process, scaled to 1,000,000 queued notifications.
         var workerPeakBytes: Int
+        /// Redis's time per notification in each command (`INFO commandstats`), most first.
+        var redisCommandCosts: [CommandCost] = []
     }
 
     /// Notifications at a fixed rate for a long run: memory at the start (after warm-up) and the end.

@@ -11,14 +11,21 @@ struct RedisInfo: Sendable {
     let rewriteCPUSeconds: Double
     /// AOF rewrites started since the server started.
     let aofRewrites: Int
+    /// `INFO commandstats`: calls and microseconds by command name (lowercase, as Redis names them).
+    var commands: [String: CommandStat] = [:]
 
     static func read(_ redis: RedisClient) async throws -> RedisInfo {
         var fields: [Substring: Double] = [:]
+        var commands: [String: CommandStat] = [:]
         for reply in try await redis.sendToEachNode(RedisCommand("INFO", "all")) {
             let text = reply.string ?? ""
             for line in text.split(whereSeparator: \.isNewline) {
                 guard let colon = line.firstIndex(of: ":") else { continue }
-                if let value = Double(line[line.index(after: colon)...]) { fields[line[..<colon], default: 0] += value }
+                if let stat = CommandStat(line[line.index(after: colon)...]), line.hasPrefix(CommandStat.prefix) {
+                    commands[String(line[..<colon].dropFirst(CommandStat.prefix.count)), default: CommandStat()].add(stat)
+                } else if let value = Double(line[line.index(after: colon)...]) {
+                    fields[line[..<colon], default: 0] += value
+                }
             }
         }
         let count = { (name: Substring) in Int(fields[name] ?? 0) }
@@ -26,6 +33,6 @@ struct RedisInfo: Sendable {
         return RedisInfo(commandsProcessed: count("total_commands_processed"), usedMemory: count("used_memory"),
                          usedMemoryPeak: count("used_memory_peak"),
                          cpuSeconds: (fields["used_cpu_user"] ?? 0) + (fields["used_cpu_sys"] ?? 0) + children,
-                         rewriteCPUSeconds: children, aofRewrites: count("aof_rewrites"))
+                         rewriteCPUSeconds: children, aofRewrites: count("aof_rewrites"), commands: commands)
     }
 }

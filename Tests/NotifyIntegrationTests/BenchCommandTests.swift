@@ -5,6 +5,13 @@ import Testing
 /// `notifyme bench` at a small size: every scenario runs against the processes it starts, and the summary adds up.
 @Suite(.serialized, .timeLimit(.minutes(4)))
 struct BenchCommandTests {
+    /// Microseconds per notification Redis spent in EVALSHA, from a run's `redisCommandCosts`, when it made calls.
+    static func scriptCost(_ run: [String: Any]) -> Double {
+        let costs = run["redisCommandCosts"] as? [[String: Any]] ?? []
+        guard let script = costs.first(where: { $0["command"] as? String == "EVALSHA" }), (script["calls"] as? Double ?? 0) > 0 else { return 0 }
+        return script["microseconds"] as? Double ?? 0
+    }
+
     @Test func aRunAgainstAClusterSpreadsItsQueuesAndAddsUpEveryMaster() async throws {
         let cluster = try await OffPool.run { try RedisCluster.start() }
         defer { cluster.stop() }
@@ -26,6 +33,7 @@ struct BenchCommandTests {
             let cpu = run["cpuMicrosecondsPerNotification"] as? [String: Double] ?? [:]
             #expect((cpu["redis"] ?? 0) > 0 && (cpu["redisAOFRewrites"] ?? -1) >= 0, "\(cpu)")
             #expect(run["redisAOFRewrites"] is Int)
+            #expect(Self.scriptCost(run) > 0, "\(run)")
         }
         #expect((summary["fanout"] as? [String: Any])?["queued"] as? Int == 1000)
         // Every master holds part of the data: the load spread over the cluster.
@@ -65,7 +73,10 @@ struct BenchCommandTests {
             #expect((run["redisCommandsPerNotification"] as? Double ?? 0) > 1)
             let cpu = run["cpuMicrosecondsPerNotification"] as? [String: Double] ?? [:]
             #expect((cpu["service"] ?? 0) > 0 && (cpu["redis"] ?? 0) > 0, "\(cpu)")
+            // Where Redis's time went, by command: every status move is a script.
+            #expect(Self.scriptCost(run) > 0, "\(run)")
         }
+        #expect(result.out.contains("Redis time per notification by command (a script's commands count in its line too): EVALSHA "), "\(result.out)")
         // The SMS worker's concurrent sends reach the gateway as batch requests.
         #expect((delivery.first?["gatewayMessagesPerBatch"] as? Double ?? 0) > 1, "\(result.out)")
         // Email goes to the bench's SMTP server, as it would to a real one, not to the outbox's files.
@@ -74,6 +85,7 @@ struct BenchCommandTests {
         let fanout = try #require(summary["fanout"] as? [String: Any])
         #expect(fanout["queued"] as? Int == 1000)
         #expect((fanout["redisBytesPerMillionQueued"] as? Double ?? 0) > 0)
+        #expect(Self.scriptCost(fanout) > 0, "\(fanout)")
         let memory = try #require(summary["memory"] as? [String: Any])
         let services = memory["servicePeakBytes"] as? [String: Int] ?? [:]
         #expect((services["run"] ?? 0) > 0 && (services["worker fanout"] ?? 0) > 0)
