@@ -72,6 +72,8 @@ struct RunCommandTests {
         defer { redis.close() }
         #expect(try await redis.send("HLEN", Keys.notification(smsId)).int ?? 0 > 10)
         #expect(try await redis.send("OBJECT", "ENCODING", Keys.notification(smsId)).string == "listpack")
+        // Its AOF rewrites spend no CPU compressing values.
+        #expect(try await redis.send("CONFIG", "GET", "rdbcompression").array?.last?.string == "no")
 
         let pub = try await http("POST", "\(base)/v1/events", token: trimmedKey, body: Req.expiryEvent)
         #expect(pub.status == 202, "\(pub.bodyString)")
