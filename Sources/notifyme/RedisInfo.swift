@@ -21,7 +21,7 @@ struct RedisInfo: Sendable {
             let text = reply.string ?? ""
             for line in text.split(whereSeparator: \.isNewline) {
                 guard let colon = line.firstIndex(of: ":") else { continue }
-                if let stat = CommandStat(line[line.index(after: colon)...]), line.hasPrefix(CommandStat.prefix) {
+                if line.hasPrefix(CommandStat.prefix), let stat = CommandStat(line[line.index(after: colon)...]) {
                     commands[String(line[..<colon].dropFirst(CommandStat.prefix.count)), default: CommandStat()].add(stat)
                 } else if let value = Double(line[line.index(after: colon)...]) {
                     fields[line[..<colon], default: 0] += value
