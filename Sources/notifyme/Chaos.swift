@@ -33,8 +33,8 @@ struct Chaos: AsyncParsableCommand {
         Then it waits until every notification is settled, every queue entry is
         finished (a send cut off between its record and its ack is taken over
         after the visibility timeout) and any receipt whose recording the
-        disruptions cut off is finished by the expiry sweep (a minute later), and
-        checks, from the records, the dead-letter streams and the
+        disruptions cut off is finished by the expiry sweep (a minute later).
+        It then checks, from the records, the dead-letter streams and the
         simulators' counts (SMS by number, push by token, email by Message-ID):
           lost        recipients of an accepted event with no notification, or one
                       still unsettled at the end;
