@@ -74,6 +74,11 @@ struct RunCommandTests {
         #expect(try await redis.send("OBJECT", "ENCODING", Keys.notification(smsId)).string == "listpack")
         // Its AOF rewrites spend no CPU compressing values.
         #expect(try await redis.send("CONFIG", "GET", "rdbcompression").array?.last?.string == "no")
+        // The service allocates through jemalloc, linked in place of glibc's malloc.
+        // Read to the end: /proc gives its size as 0, and reading by that size stops at the first page.
+        let mapsFile = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/\(run.pid)/maps"))
+        let maps = String(decoding: try mapsFile.readToEnd() ?? Data(), as: UTF8.self)
+        #expect(maps.contains("libjemalloc"), "notifyme run has no jemalloc mapped")
 
         let pub = try await http("POST", "\(base)/v1/events", token: trimmedKey, body: Req.expiryEvent)
         #expect(pub.status == 202, "\(pub.bodyString)")
