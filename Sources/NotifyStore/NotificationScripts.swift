@@ -6,15 +6,15 @@ enum NotificationScripts {
     /// line is the creation (field `detail0`, beside `createdAt` and `initial`, not written out), and each move adds a
     /// field `l<n>` and counts it in `lines`, so a notification is one key for its whole life.
     /// KEYS: record. ARGV: the first line's detail, retention in seconds, then field/value pairs.
-    /// Returns {created 0/1, status, enqueued, initial status}; status and initial are empty when created.
+    /// Returns {created 0/1, status, initial status}; status and initial are empty when created.
     static let create = RedisScript("""
     if redis.call('EXISTS', KEYS[1]) == 1 then
-      local f = redis.call('HMGET', KEYS[1], 'status', 'enqueued', 'initial')
-      return {0, f[1], f[2] or '', f[3] or f[1]}
+      local f = redis.call('HMGET', KEYS[1], 'status', 'initial')
+      return {0, f[1], f[2] or f[1]}
     end
     redis.call('HSET', KEYS[1], 'detail0', ARGV[1], 'lines', '0', unpack(ARGV, 3))
     redis.call('EXPIRE', KEYS[1], ARGV[2])
-    return {1, '', '', ''}
+    return {1, '', ''}
     """)
 
     /// Sets `line` to the number of the record's next timeline line, or nil for a record made before its lines were kept

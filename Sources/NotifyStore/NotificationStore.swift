@@ -18,8 +18,6 @@ public struct NotificationStore: Sendable {
         public let id: String
         public let created: Bool
         public let status: NotificationStatus
-        /// Whether it was already put on its channel's stream.
-        public let enqueued: Bool
         /// The status it was created with (what the event's counts were first told).
         public let initial: NotificationStatus
     }
@@ -36,20 +34,15 @@ public struct NotificationStore: Sendable {
         var created: [NotificationMetrics.Key: Int] = [:]
         defer { NotificationMetrics.count(created) }
         return try zip(notifications, replies).map { n, reply in
-            guard let r = reply.array, r.count == 4 else { throw StoreError.unexpected("notification create", reply) }
+            guard let r = reply.array, r.count == 3 else { throw StoreError.unexpected("notification create", reply) }
             let isNew = r[0].int == 1
             guard let status = isNew ? n.status : r[1].string.flatMap(NotificationStatus.init(rawValue:)) else {
                 throw StoreError.unexpected("notification create", reply)
             }
             if isNew { created[NotificationMetrics.Key(channel: n.channel.rawValue, status: status), default: 0] += 1 }
-            return Creation(id: n.id, created: isNew, status: status, enqueued: r[2].string == "1",
-                            initial: isNew ? status : r[3].string.flatMap(NotificationStatus.init(rawValue:)) ?? status)
+            return Creation(id: n.id, created: isNew, status: status,
+                            initial: isNew ? status : r[2].string.flatMap(NotificationStatus.init(rawValue:)) ?? status)
         }
-    }
-
-    /// Marks notifications as put on their stream, so a redelivered fan-out does not queue them twice.
-    public func markEnqueued(_ ids: [String]) async throws {
-        _ = try await redis.pipeline(ids.map { RedisCommand("HSET", Keys.notification($0), "enqueued", "1") })
     }
 
     /// The result of a status move.

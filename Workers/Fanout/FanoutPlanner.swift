@@ -89,8 +89,10 @@ struct FanoutPlanner: Sendable {
             })
         }
 
-        // Queue what is queued but not yet on its stream: new ones, and ones a crash left behind.
-        let toQueue = zip(plans, created).filter { $0.1.status == .queued && !$0.1.enqueued }.map(\.0)
+        // Queue what is queued: the new ones, and in a batch done again (after a crash, or by a second worker) the ones
+        // already there, whose entries may or may not have been added. A second entry is harmless: the record's status
+        // decides who sends. No per-record mark is written for it: one more write per notification, for a rare case.
+        let toQueue = zip(plans, created).filter { $0.1.status == .queued }.map(\.0)
         for channel in Channel.allCases {
             let now = toQueue.filter { $0.record.channel == channel && $0.holdUntil == nil }.map(\.record.id)
             try await channelQueues.add(channel, ids: now)
@@ -98,7 +100,6 @@ struct FanoutPlanner: Sendable {
                 if let until = plan.holdUntil { try await channelQueues.schedule(channel, id: plan.record.id, at: until) }
             }
         }
-        try await notifications.markEnqueued(toQueue.map(\.record.id))
 
         let score = Int(now.timeIntervalSince1970 * 1000)
         var index = plans.filter(\.resident).map { RedisCommand("ZADD", Keys.residentNotifications($0.record.cpr), "NX", score, $0.record.id) }
