@@ -37,12 +37,7 @@ extension ReceiptWatch {
     /// Whether `member` keeps receipts being recorded rather than watching a notification.
     public static func isJournal(_ member: String) -> Bool { member.hasPrefix(journalPrefix) }
 
-    /// The ZADD that keeps `reports` until ``settleCommands(_:)`` takes their member out; nil for none.
-    static func journalCommand(_ reports: [DeliveryOutcomes.Report], now: Date) -> RedisCommand? {
-        reports.isEmpty ? nil : journalCommand(member: journalMember(reports), now: now)
-    }
-
-    /// The ZADD of a member made by ``journalMember(_:)``.
+    /// The ZADD that keeps a member made by ``journalMember(_:)`` until ``settleCommands(_:)`` takes it out.
     static func journalCommand(member: String, now: Date) -> RedisCommand {
         RedisCommand("ZADD", Keys.awaitingReceipt(shard: shard(of: member)), Int((now.timeIntervalSince1970 + journalGrace) * 1000), member)
     }

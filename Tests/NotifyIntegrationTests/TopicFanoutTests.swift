@@ -52,17 +52,11 @@ struct TopicFanoutTests {
         // One hash write per notification, the create script's: nothing is written to the record after its stream entry
         // (the event's cursors and counts add a few per batch of 1,000).
         let stats = try await env.redis.send("INFO", "commandstats").string ?? ""
-        let hashWrites = try #require(Self.calls("hset", in: stats))
+        let hashWrites = SentCounterTests.calls("hset", in: stats)
         #expect(hashWrites >= n && hashWrites < n + n / 100, "\(hashWrites) HSETs for \(n) notifications")
         // Running every part again finds them done and adds nothing.
         #expect(try await planner.fanOut(event, part: 3).queued == 0)
         #expect(try await env.redis.send("XLEN", Keys.stream("sms")).int == n)
-    }
-
-    /// A command's calls in `INFO commandstats` text (a script's commands included).
-    static func calls(_ command: String, in stats: String) -> Int? {
-        let line = stats.split(whereSeparator: \.isNewline).first { $0.hasPrefix("cmdstat_\(command):") }
-        return line?.split(separator: ",").first?.split(separator: "=").last.flatMap { Int($0) }
     }
 
     @Test func topicMembershipIsResidentManaged() async throws {
