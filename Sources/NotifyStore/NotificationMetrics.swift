@@ -10,8 +10,13 @@ enum NotificationMetrics {
         let status: NotificationStatus
     }
 
+    /// Made once per channel and status: three moves of every notification sent count here.
+    static let counters = MetricHandles<Key, Counter> { key in
+        Counter(label: name, dimensions: [("channel", key.channel.isEmpty ? "unknown" : key.channel), ("status", key.status.rawValue)])
+    }
+
     static func count(channel: String, status: NotificationStatus, by amount: Int = 1) {
-        Counter(label: name, dimensions: [("channel", channel.isEmpty ? "unknown" : channel), ("status", status.rawValue)]).increment(by: amount)
+        counters[Key(channel: channel, status: status)].increment(by: amount)
     }
 
     /// A fan-out batch's creations, one counter update per channel and status rather than one per record.

@@ -7,6 +7,7 @@ import NotifyCore
 import NotifyStore
 import Prometheus
 import ProviderSim
+import Synchronization
 import Testing
 import Transport
 @testable import NotifyWorkers
@@ -89,5 +90,23 @@ struct MetricsTests {
                 #expect(Self.value(text, "http_server_request_duration_count", [#"http_route="/v1/events""#, #"http_response_status_code="429""#]) ?? 0 >= 1)
             }
         }
+    }
+
+    /// A status move's counter is made once per channel and status, not on every move, and still counts each.
+    @Test func handlesAreMadeOncePerKey() throws {
+        let registry = TestMetrics.registry
+        let made = Mutex(0)
+        let handles = MetricHandles<String, Metrics.Counter> { key in
+            made.withLock { $0 += 1 }
+            return Metrics.Counter(label: "notifyme_test_handles_total", dimensions: [("key", key)])
+        }
+        for _ in 0..<3 { handles["a"].increment() }
+        handles["b"].increment()
+        #expect(made.withLock { $0 } == 2)
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        let text = String(decoding: buffer, as: UTF8.self)
+        #expect(Self.value(text, "notifyme_test_handles_total", [#"key="a""#]) == 3)
+        #expect(Self.value(text, "notifyme_test_handles_total", [#"key="b""#]) == 1)
     }
 }

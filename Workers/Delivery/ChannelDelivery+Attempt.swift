@@ -34,8 +34,7 @@ extension ChannelDelivery {
         }
         let message = outbound(n, target: target)
         let started = ContinuousClock.now
-        let timer = Timer(label: "notifyme_provider_request_duration", dimensions: [("channel", channel.rawValue), ("provider", member.name)],
-                          preferredDisplayUnit: .seconds)
+        let timer = Self.requestTimers[ProviderKey(channel: channel.rawValue, provider: member.name)]
         let acceptance: ProviderAcceptance
         do {
             acceptance = try await member.adapter.send(message)
@@ -69,6 +68,18 @@ extension ChannelDelivery {
         if answersLost, let sent, sent.move != .moved(from: .sending) { throw AcceptanceRecordedLate(notificationId: n.id) }
         return .success(Accepted(provider: member.name, messageId: acceptance.messageId, sent: sent,
                                  early: ProviderMessageIndex.earlyReceipt(replies[1])))
+    }
+
+    /// A provider of a channel, for its metrics.
+    struct ProviderKey: Hashable, Sendable {
+        let channel: String
+        let provider: String
+    }
+
+    /// Provider call durations, one timer per channel and provider, made once.
+    static let requestTimers = MetricHandles<ProviderKey, Timer> { key in
+        Timer(label: "notifyme_provider_request_duration", dimensions: [("channel", key.channel), ("provider", key.provider)],
+              preferredDisplayUnit: .seconds)
     }
 
     /// How long after the lease starts a worker may still try to record an acceptance: half the lease. The lease is
