@@ -72,7 +72,7 @@ public struct NotificationStore: Sendable {
         let count = Int(f["lines"] ?? "") ?? 0
         let kept = count > 0 ? (1...count).compactMap { f["l\($0)"].map { Array($0.utf8) } } : []
         let lines = (replies[1].array ?? []).compactMap(\.bytes) + kept
-        let rest = lines.compactMap { try? JSONCoding.decoder.decode(TimelineEntry.self, from: Data($0)) }
+        let rest = lines.compactMap(Self.timelineEntry)
         // The first line is the record's creation (`detail0`); records made before that was kept have it in the list.
         guard let detail = f["detail0"] else { return (n, rest, f) }
         let initial = f["initial"].flatMap(NotificationStatus.init(rawValue:)) ?? n.status
@@ -142,5 +142,10 @@ public struct NotificationStore: Sendable {
         )
     }
 
-    static func entry(_ e: TimelineEntry) -> String { e.jsonText }
+    static func entry(_ e: TimelineEntry) -> String { e.storedLine }
+
+    /// A stored timeline line: compact (``TimelineEntry/storedLine``), or a JSON object as lines were written before.
+    static func timelineEntry(_ line: [UInt8]) -> TimelineEntry? {
+        line.first == UInt8(ascii: "{") ? try? JSONCoding.decoder.decode(TimelineEntry.self, from: Data(line)) : TimelineEntry(storedLine: line)
+    }
 }

@@ -40,17 +40,6 @@ struct JSONTextTests {
         #expect(try JSONDecoder().decode([String: String].self, from: Data(bytes)) == members)
     }
 
-    @Test(arguments: samples)
-    func timelineEntriesAreTheEncodersBytes(_ detail: String) throws {
-        let entry = TimelineEntry(at: Date(timeIntervalSince1970: 1_764_977_328), status: .sent, detail: detail)
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        #expect(try decoder.decode(TimelineEntry.self, from: Data(entry.jsonText.utf8)) == entry)
-        if !detail.unicodeScalars.contains(where: { $0.value < 0x20 && !"\n\t\r\u{08}\u{0C}".unicodeScalars.contains($0) }) {
-            #expect(entry.jsonText == String(decoding: try Self.encoder.encode(entry), as: UTF8.self))
-        }
-    }
-
     @Test func jsonValuesAreTheEncodersBytes() throws {
         let value = JSONValue.object([
             "message": .object([

@@ -21,6 +21,9 @@ struct TimelineStorageTests {
         // One key for the whole life, lines counted in the record.
         #expect(try await env.redis.send("EXISTS", Keys.timeline(n.id)).int == 0)
         #expect(try await env.redis.send("HGET", Keys.notification(n.id), "lines").string == "2")
+        // Each line in its compact form: seconds, status, detail.
+        let line = try #require(try await env.redis.send("HGET", Keys.notification(n.id), "l2").string)
+        #expect(line.hasSuffix(" sent accepted") && line.split(separator: " ").first.flatMap { Int($0) } != nil, "\(line)")
         let loaded = try #require(try await kit.notifications.load(n.id))
         #expect(loaded.timeline.map(\.status) == [.queued, .sending, .sent])
         #expect(loaded.timeline.map(\.detail) == ["queued", "sending", "accepted"])
@@ -67,7 +70,7 @@ struct TimelineStorageTests {
         let kit = DeliveryKit(env: env)
         let n = try await kit.queued(try await kit.resident(), channel: .sms)
         // The first layout: no `detail0` or `lines`, the first line in the list, both expiring.
-        let first = TimelineEntry(at: Date(), status: .queued, detail: "queued (before)").jsonText
+        let first = try Self.jsonLine(TimelineEntry(at: Date(), status: .queued, detail: "queued (before)"))
         _ = try await env.redis.pipeline([
             RedisCommand("HDEL", Keys.notification(n.id), "detail0", "lines"), RedisCommand("RPUSH", Keys.timeline(n.id), first),
             RedisCommand("EXPIRE", Keys.timeline(n.id), 600),
@@ -78,5 +81,29 @@ struct TimelineStorageTests {
         #expect(loaded.timeline.first?.detail == "queued (before)")
         let listTTL = try await env.redis.send("TTL", Keys.timeline(n.id)).int ?? 0
         #expect(listTTL > 590 && listTTL <= 600)
+    }
+
+    /// Lines written before the compact form, JSON objects in the record's fields, read as they did.
+    @Test func jsonLinesWrittenBeforeStillRead() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        let at = Date(timeIntervalSince1970: 1_796_000_000)
+        let old = try Self.jsonLine(TimelineEntry(at: at, status: .sending, detail: "sending \"quoted\" إرسال"))
+        _ = try await env.redis.send("HSET", Keys.notification(n.id), "status", "sending", "l1", old, "lines", "1")
+        _ = try await kit.notifications.move(n.id, to: .sent, detail: "accepted by gw (m-1)")
+        let loaded = try #require(try await kit.notifications.load(n.id))
+        #expect(loaded.timeline.map(\.status) == [.queued, .sending, .sent])
+        #expect(loaded.timeline[1] == TimelineEntry(at: at, status: .sending, detail: "sending \"quoted\" إرسال"))
+        #expect(loaded.timeline[2].detail == "accepted by gw (m-1)")
+    }
+
+    /// A line as JSONEncoder wrote them before the compact form.
+    static func jsonLine(_ entry: TimelineEntry) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(entry), as: UTF8.self)
     }
 }
