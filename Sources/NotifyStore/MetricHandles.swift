@@ -13,7 +13,8 @@ public final class MetricHandles<Key: Hashable & Sendable, Handle: Sendable>: Se
         self.make = make
     }
 
-    /// The handle for `key`, made now if it is not kept yet.
+    /// The handle for `key`, made now if it is not kept yet. Two callers that miss at once both make one; the factory
+    /// gives both the same metric, so no count is lost.
     public subscript(_ key: Key) -> Handle {
         if let kept = handles.withLock({ $0[key] }) { return kept }
         let handle = make(key)
