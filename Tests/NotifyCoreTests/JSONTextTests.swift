@@ -11,7 +11,6 @@ struct JSONTextTests {
 
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
-        e.dateEncodingStrategy = .iso8601
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return e
     }()
@@ -24,13 +23,6 @@ struct JSONTextTests {
         if !text.unicodeScalars.contains(where: { $0.value < 0x20 && !"\n\t\r\u{08}\u{0C}".unicodeScalars.contains($0) }) {
             #expect(quoted == String(decoding: try Self.encoder.encode(text), as: UTF8.self))
         }
-    }
-
-    @Test(arguments: [0.0, 951_782_400, 1_709_164_799, 1_733_441_328.9, 4_107_542_400, -86_401])
-    func datesAreISO8601ToTheSecondInUTC(_ seconds: Double) throws {
-        let date = Date(timeIntervalSince1970: seconds)
-        let expected = String(decoding: try Self.encoder.encode([date]), as: UTF8.self).dropFirst(2).dropLast(2)
-        #expect(JSONText.iso8601(date) == String(expected))
     }
 
     @Test func objectsHaveSortedKeys() throws {
