@@ -2,7 +2,7 @@ import struct Foundation.Date
 
 /// A timeline line as a record keeps it: `<unix seconds> <status> <detail>`. Three moves of every notification sent
 /// write one, and the record keeps them for its retention; the JSON object each line was before (`{"at":"...",
-/// "detail":...,"status":...}`) took about 42 bytes more, in memory and in the append-only file. JSON lines written
+/// "detail":...,"status":...}`) took 41 bytes more, in memory and in the append-only file. JSON lines written
 /// before still read: the store tells them apart by their `{`.
 extension TimelineEntry {
     public var storedLine: String {

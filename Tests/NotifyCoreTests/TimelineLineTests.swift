@@ -26,9 +26,14 @@ struct TimelineLineTests {
         #expect(TimelineEntry(storedLine: Array(text.utf8)) == nil)
     }
 
-    @Test func aLineIsShorterThanTheJSONObjectItReplaces() {
-        let entry = TimelineEntry(at: Date(timeIntervalSince1970: 1_796_626_867), status: .sending, detail: "sending")
-        #expect(entry.storedLine.utf8.count == 26)
-        #expect(#"{"at":"2026-12-07T07:01:07Z","detail":"sending","status":"sending"}"#.utf8.count == 67)
+    @Test(arguments: ["sending", "accepted by sim-gateway (gw-1b89e9e5-778a-4ece-bdfa-aa9f26ef10b2)", "delivered (gateway receipt)"])
+    func aLineIsShorterThanTheJSONObjectItReplaces(_ detail: String) throws {
+        let entry = TimelineEntry(at: Date(timeIntervalSince1970: 1_796_626_867), status: .sending, detail: detail)
+        // The JSON lines were what JSONEncoder writes for the entry (ISO 8601 dates, sorted keys).
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = try encoder.encode(entry)
+        #expect(json.count - entry.storedLine.utf8.count == 41, "\(String(decoding: json, as: UTF8.self))")
     }
 }
