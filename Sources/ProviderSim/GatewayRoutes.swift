@@ -75,7 +75,7 @@ struct GatewayRoutes {
         guard behaviour.receipts else { return }
         let error: String? = if simulator.isDead(.gateway, message.recipient) {
             "unknown_subscriber"
-        } else if Double.random(in: 0..<1) < behaviour.failedReceiptRate {
+        } else if behaviour.failedReceiptRate > 0 && Double.random(in: 0..<1) < behaviour.failedReceiptRate {
             "delivery_failed"
         } else {
             nil

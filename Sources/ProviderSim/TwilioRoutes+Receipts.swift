@@ -5,7 +5,7 @@ extension TwilioRoutes {
         guard behaviour.receipts else { return }
         let final: (status: String, errorCode: String?) = if simulator.isDead(.twilio, message.recipient) {
             ("failed", "30005")  // unknown destination handset
-        } else if Double.random(in: 0..<1) < behaviour.failedReceiptRate {
+        } else if behaviour.failedReceiptRate > 0 && Double.random(in: 0..<1) < behaviour.failedReceiptRate {
             ("undelivered", "30003")  // unreachable destination handset
         } else {
             ("delivered", nil)

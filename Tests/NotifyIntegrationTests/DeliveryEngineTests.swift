@@ -25,7 +25,10 @@ struct DeliveryEngineTests {
         #expect(sms.messages.first?.idempotencyKey == "\(n.id):sms")
         let loaded = try #require(try await kit.notifications.load(n.id))
         #expect(loaded.notification.status == .sent)
-        #expect(loaded.fields["providerMessageId"] == "gw-1")
+        // The provider and message id live in the target's mark and the timeline only, not again in fields of their own.
+        #expect(loaded.fields["sent:sms"] == "gw gw-1")
+        #expect(loaded.fields["provider"] == nil && loaded.fields["providerMessageId"] == nil)
+        #expect(loaded.timeline.last?.detail == "accepted by gw (gw-1)")
         #expect(try await ProviderMessageIndex(redis: env.redis).notification(provider: "gw", messageId: "gw-1") == n.id)
         #expect(try await EventStore(redis: env.redis).load(n.eventId)?.counts[.sent] == 1)
     }
@@ -124,7 +127,9 @@ struct DeliveryEngineTests {
         #expect(sms.calls == 0)
         let loaded = try #require(try await kit.notifications.load(n.id))
         #expect(loaded.notification.status == .sent)
-        #expect(loaded.fields["providerMessageId"] == "gw-9")
+        #expect(loaded.fields["sent:sms"] == "gw gw-9")
+        #expect(loaded.fields["providerMessageId"] == nil)
+        #expect(loaded.timeline.last?.detail == "accepted by gw (gw-9)")
     }
 
     /// Sent once and counted once: the record is `sent`, no move waits for its count, and the event counts it as sent.

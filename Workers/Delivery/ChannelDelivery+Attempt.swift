@@ -59,8 +59,7 @@ extension ChannelDelivery {
         let marks = writes.count
         let now = Date()
         let detail = "accepted by \(member.name) (\(acceptance.messageId))"
-        let fields = ["provider": member.name, "providerMessageId": acceptance.messageId]
-        if finishing { writes.append(stores.notifications.transitionCommand(n.id, to: .sent, detail: detail, fields: fields, now: now)) }
+        if finishing { writes.append(stores.notifications.transitionCommand(n.id, to: .sent, detail: detail, now: now)) }
         let (replies, answersLost) = try await recordAcceptance(writes, marks: marks, notificationId: n.id, until: leaseStart + recordingWindow)
         let sent = finishing
             ? try await stores.notifications.interpret(replies[marks], command: writes[marks], id: n.id, to: .sent, detail: detail, now: now)

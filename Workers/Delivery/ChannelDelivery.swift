@@ -132,8 +132,8 @@ struct ChannelDelivery: Sendable {
             // Wait for the receipt before the outcome counts as unknown; watched first, so a fast receipt finds nothing left to do
             // (an acceptance in this attempt was watched with it).
             if first.receipts && acceptedEarlier { try await stores.receipts.watch(n.id, until: receiptDeadline) }
-            let t = try await stores.notifications.transition(n.id, to: .sent, detail: "accepted by \(first.provider) (\(first.messageId))\(extra)",
-                                                              fields: ["provider": first.provider, "providerMessageId": first.messageId])
+            // The provider and its message id are in the detail and in each target's `sent:<target>` mark, not again in fields.
+            let t = try await stores.notifications.transition(n.id, to: .sent, detail: "accepted by \(first.provider) (\(first.messageId))\(extra)")
             let acked = try await settleSent(n, t, early: nil, ack: ack)
             logger.info("\(channel.rawValue) sent", metadata: ["notification": "\(n.id)", "provider": "\(first.provider)"])
             return acked
