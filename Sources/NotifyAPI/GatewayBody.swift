@@ -9,13 +9,16 @@ enum GatewayBody: Decodable {
         let status: String
         /// The provider's error code: a string, a number (kept as its text) or null; anything else makes the body unreadable.
         let error: String?
+        /// What NotifyMe sent as the message's `reference` (the notification id), echoed back; nil when absent or not a string.
+        let reference: String?
 
-        private enum CodingKeys: String, CodingKey { case id, status, error }
+        private enum CodingKeys: String, CodingKey { case id, status, error, reference }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             id = try c.decode(String.self, forKey: .id)
             status = try c.decode(String.self, forKey: .status)
+            reference = try? c.decodeIfPresent(String.self, forKey: .reference)
             if try !c.contains(.error) || c.decodeNil(forKey: .error) {
                 error = nil
             } else if let code = try? c.decode(Int64.self, forKey: .error) {

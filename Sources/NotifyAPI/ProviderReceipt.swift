@@ -1,5 +1,6 @@
 import Foundation
 import NotifyCore
+import NotifyStore
 
 /// A delivery receipt as a provider reported it, reduced to what NotifyMe records.
 struct ProviderReceipt: Sendable {
@@ -7,6 +8,8 @@ struct ProviderReceipt: Sendable {
     /// delivered or failed; nil for an intermediate status (sent, queued) that moves nothing.
     let outcome: NotificationStatus?
     let detail: String
+    /// The notification the receipt names itself (the gateway echoes the `reference` it was sent), when it names one.
+    var notificationId: String? = nil
 
     /// Most receipts one gateway body may carry.
     static let gatewayBatchLimit = 1000
@@ -24,11 +27,13 @@ struct ProviderReceipt: Sendable {
     }
 
     private static func gateway(_ item: GatewayBody.Item) -> ProviderReceipt {
+        let named = item.reference.flatMap { Digest.isID($0, prefix: "ntf_") ? $0 : nil }
         switch item.status {
-        case "delivered": return ProviderReceipt(messageId: item.id, outcome: .delivered, detail: "delivered (gateway receipt)")
+        case "delivered": return ProviderReceipt(messageId: item.id, outcome: .delivered, detail: "delivered (gateway receipt)", notificationId: named)
         case "failed", "undelivered", "rejected", "expired":
-            return ProviderReceipt(messageId: item.id, outcome: .failed, detail: "not delivered: \(item.error ?? item.status) (gateway receipt)")
-        default: return ProviderReceipt(messageId: item.id, outcome: nil, detail: item.status)
+            return ProviderReceipt(messageId: item.id, outcome: .failed, detail: "not delivered: \(item.error ?? item.status) (gateway receipt)",
+                                   notificationId: named)
+        default: return ProviderReceipt(messageId: item.id, outcome: nil, detail: item.status, notificationId: named)
         }
     }
 

@@ -34,7 +34,7 @@ struct ReceiptsController {
         let final = receipts.compactMap { r in r.outcome.map { (receipt: r, outcome: $0) } }
         guard !final.isEmpty else { return Response(status: .noContent) }
         do {
-            let ids = try await index.notifications(provider: name, final.map { ($0.receipt.messageId, "\($0.outcome.rawValue) \($0.receipt.detail)") })
+            let ids = try await notifications(of: final, provider: name)
             var reports: [DeliveryOutcomes.Report] = []
             for ((receipt, outcome), id) in zip(final, ids) {
                 guard let id else {
@@ -59,6 +59,19 @@ struct ReceiptsController {
             throw error
         }
         return Response(status: .noContent)
+    }
+
+    /// Each receipt's notification: the one it names (a gateway echoes the reference it was sent, and its worker then
+    /// records no index entry), or else the one the message id index gives, or nil.
+    private func notifications(of final: [(receipt: ProviderReceipt, outcome: NotificationStatus)], provider: String) async throws -> [String?] {
+        var ids = final.map(\.receipt.notificationId)
+        let unnamed = ids.indices.filter { ids[$0] == nil }
+        guard !unnamed.isEmpty else { return ids }
+        let looked = try await index.notifications(provider: provider, unnamed.map {
+            (final[$0].receipt.messageId, "\(final[$0].outcome.rawValue) \(final[$0].receipt.detail)")
+        })
+        for (i, id) in zip(unnamed, looked) { ids[i] = id }
+        return ids
     }
 
     /// The receipts if the signature verifies, with the key that marks the body seen (nil for a replay already seen);

@@ -81,7 +81,8 @@ public struct DeliveryOutcomes: Sendable {
         let known = reports.indices.filter { Digest.isID(reports[$0].id, prefix: "ntf_") }
         let commands = known.map { i in
             notifications.transitionCommand(reports[i].id, to: reports[i].status, detail: reports[i].detail,
-                                            fields: reports[i].status == .failed ? [DeadLetterStore.marker: "due"] : [:], now: now)
+                                            fields: reports[i].status == .failed ? [DeadLetterStore.marker: "due"] : [:], now: now,
+                                            holdingReceipt: reports[i].status != .expired)
         }
         let member = journaled && !known.isEmpty ? ReceiptWatch.journalMember(known.map { reports[$0] }) : nil
         let journal = member.map { ReceiptWatch.journalCommand(member: $0, now: now) }
@@ -94,8 +95,8 @@ public struct DeliveryOutcomes: Sendable {
             let t = try await notifications.interpret(replies[k], command: commands[k], id: r.id, to: r.status, detail: r.detail, now: now)
             switch t.move {
             case .missing: results[i] = .unknown
-            case .refused(let current) where r.status != .expired && (current == .sending || current == .queued):
-                _ = try await redis.send("HSET", Keys.notification(r.id), "pendingReceipt", "\(r.status.rawValue) \(r.detail)")
+            // Before the worker recorded `sent`: kept on the record, which that move returns.
+            case .refused where t.receiptHeld:
                 results[i] = .held
             case .refused(let current):
                 // A provider's retry of a receipt whose recording was cut off finishes what was left.

@@ -56,12 +56,30 @@ enum NotificationScripts {
     /// Returns {moved 1/0/-1 missing, previous status}, and when moved also the callback flag, event id, reference and
     /// entity (for the entity's status callback), the channel, a receipt held while the notification was being sent,
     /// and the name of the move's mark (empty when it has none).
-    static let transition = RedisScript("""
+    static let transition = RedisScript(transitionSource(refused: "return {0, cur}"))
+
+    /// ``transition`` for a provider's receipt: refused on a record whose send is not recorded yet (`sending`, `queued`),
+    /// it keeps the receipt there (`pendingReceipt`, `"<status> <detail>"`, the entry without its time) for the move to
+    /// `sent` to return, and answers {2, current}. One script, so that move cannot slip in between the look and the write
+    /// and leave the receipt unseen (a receipt that names its notification can beat the worker by the whole provider call).
+    static let receiptTransition = RedisScript(transitionSource(refused: """
+    if cur == 'sending' or cur == 'queued' then
+        redis.call('HSET', KEYS[1], 'pendingReceipt', string.sub(ARGV[3], (string.find(ARGV[3], ' ', 1, true) or 0) + 1))
+        return {2, cur}
+    end
+    return {0, cur}
+    """))
+
+    /// The move's Lua, with `refused` run when the current status may not move to the new one.
+    private static func transitionSource(refused: String) -> String {
+        """
     local f = redis.call('HMGET', KEYS[1], 'status', 'uncounted', 'attempts', 'cb', 'eventId', 'reference', 'entity', 'channel', 'pendingReceipt',
                          'lines')
     local cur = f[1]
     if not cur then return {-1, ''} end
-    if not string.find(',' .. ARGV[2] .. ',', ',' .. cur .. ',', 1, true) then return {0, cur} end
+    if not string.find(',' .. ARGV[2] .. ',', ',' .. cur .. ',', 1, true) then
+      \(refused)
+    end
     local set = {'status', ARGV[1]}
     for i = 5, #ARGV do set[#set + 1] = ARGV[i] end
     if ARGV[4] ~= '0' then
@@ -84,7 +102,8 @@ enum NotificationScripts {
     redis.call('HSET', KEYS[1], unpack(set))
     \(appendLegacyLine("ARGV[3]"))
     return {1, cur, f[4] or '', f[5] or '', f[6] or '', f[7] or '', f[8] or '', f[9] or '', mark}
-    """)
+    """
+    }
 
     /// Sets fields of a record that still exists (never creates a record without its expiry).
     /// KEYS: record. ARGV: field/value pairs. Returns 1 when set, 0 when the record is gone.

@@ -114,6 +114,20 @@ struct DeliveryEngineTests {
         #expect(try await events.load(n.eventId)?.counts[.sent] == 0)
     }
 
+    /// A provider whose receipts name the notification gets no message id index entry for its sends.
+    @Test func aProviderWhoseReceiptsNameTheNotificationLeavesNoIndexEntry() async throws {
+        let env = try await TestEnvironment()
+        defer { env.stop() }
+        let kit = DeliveryKit(env: env)
+        let n = try await kit.queued(try await kit.resident(), channel: .sms)
+        let sms = ScriptedAdapter("gw", [.success("gw-n1")], receiptsNameNotification: true)
+        try await kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)]))).deliver(n.id)
+        let loaded = try #require(try await kit.notifications.load(n.id))
+        #expect(loaded.notification.status == .sent)
+        #expect(loaded.fields["sent:sms"] == "gw gw-n1")
+        #expect(try await env.redis.send("EXISTS", Keys.providerMessage(provider: "gw", messageId: "gw-n1")).int == 0)
+    }
+
     @Test func acceptedBeforeACrashIsNotSentAgain() async throws {
         let env = try await TestEnvironment()
         defer { env.stop() }

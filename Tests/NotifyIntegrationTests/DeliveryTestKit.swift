@@ -11,9 +11,12 @@ final class ScriptedAdapter: ProviderAdapter {
     let name: String
     private let state: Mutex<(script: [Result<String, ProviderError>], sent: [OutboundMessage])>
 
-    init(_ name: String, _ script: [Result<String, ProviderError>] = [.success("msg-1")]) {
+    let receiptsNameNotification: Bool
+
+    init(_ name: String, _ script: [Result<String, ProviderError>] = [.success("msg-1")], receiptsNameNotification: Bool = false) {
         self.name = name
         self.state = Mutex((script, []))
+        self.receiptsNameNotification = receiptsNameNotification
     }
 
     var messages: [OutboundMessage] { state.withLock { $0.sent } }

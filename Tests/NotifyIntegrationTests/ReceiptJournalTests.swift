@@ -12,6 +12,36 @@ struct ReceiptJournalTests {
     /// Commands the counts and settling use: while Redis refuses them, a receipt's recording stops after its moves.
     static let afterTheMoves = ["hincrby", "hdel", "zrem"]
 
+    /// A receipt's move keeps the receipt on a record whose send is not recorded yet, in the same script that looks at
+    /// the status (so the move to `sent` cannot come in between); other refusals, and other moves, keep nothing.
+    @Test func aReceiptIsHeldOnlyOnARecordNotYetSent() async throws {
+        try await ReceiptsTests().withApp { kit, _ in
+            let store = kit.notifications
+            func receipt(_ id: String, holding: Bool = true) async throws -> NotificationStore.Transition {
+                let command = store.transitionCommand(id, to: .delivered, detail: "delivered (gateway receipt)", holdingReceipt: holding)
+                return try await store.transition(command, id: id, to: .delivered, detail: "delivered (gateway receipt)", now: Date())
+            }
+            func pending(_ id: String) async throws -> String? {
+                try await kit.env.redis.send("HGET", Keys.notification(id), "pendingReceipt").string
+            }
+            let sending = try await kit.queued(try await kit.resident(), channel: .sms)
+            _ = try await store.move(sending.id, to: .sending, detail: "sending")
+            #expect(try await receipt(sending.id, holding: false).receiptHeld == false)
+            #expect(try await pending(sending.id) == nil)
+            let held = try await receipt(sending.id)
+            #expect(held.receiptHeld && held.move == .refused(current: .sending))
+            #expect(try await pending(sending.id) == "delivered delivered (gateway receipt)")
+            // The move to `sent` returns it.
+            #expect(try await store.transition(sending.id, to: .sent, detail: "accepted").pendingReceipt == "delivered delivered (gateway receipt)")
+
+            let sent = try await ReceiptsTests.sent(kit, provider: "gw", messageId: "gw-h1")
+            #expect(try await receipt(sent.id).move == .moved(from: .sent))
+            let again = try await receipt(sent.id)
+            #expect(again.move == .refused(current: .delivered) && !again.receiptHeld)
+            #expect(try await pending(sent.id) == nil)
+        }
+    }
+
     @Test func aReceiptCutOffAfterItsMoveIsFinishedByTheSweep() async throws {
         try await ReceiptsTests().withApp { kit, client in
             let redis = kit.env.redis

@@ -31,12 +31,13 @@ struct ReceiptsTests {
     }
 
     /// A notification accepted by `provider` as `messageId`, now `sent` and waiting for its receipt.
-    static func sent(_ kit: DeliveryKit, provider: String, messageId: String) async throws -> NotificationRecord {
+    /// `indexed: false` leaves out the message id index entry, as a worker does for a provider whose receipts name the notification.
+    static func sent(_ kit: DeliveryKit, provider: String, messageId: String, indexed: Bool = true) async throws -> NotificationRecord {
         let n = try await kit.queued(try await kit.resident(), channel: .sms)
         _ = try await kit.notifications.move(n.id, to: .sending, detail: "sending")
         _ = try await kit.notifications.move(n.id, to: .sent, detail: "accepted")
         try await EventStore(redis: kit.env.redis).countMove(n.id, eventId: n.eventId, from: .sending, to: .sent)
-        try await ProviderMessageIndex(redis: kit.env.redis).record(provider: provider, messageId: messageId, notificationId: n.id)
+        if indexed { try await ProviderMessageIndex(redis: kit.env.redis).record(provider: provider, messageId: messageId, notificationId: n.id) }
         try await ReceiptWatch(redis: kit.env.redis).watch(n.id, until: Date().addingTimeInterval(3600))
         return n
     }
@@ -94,6 +95,37 @@ struct ReceiptsTests {
             #expect(try await ReceiptWatch(redis: kit.env.redis).count() == 0)
             // A receipt for a message NotifyMe never sent is accepted and logged.
             #expect(try await Self.gateway(client, id: "gw-unknown", status: "delivered") == .noContent)
+        }
+    }
+
+    /// A gateway receipt that names its notification (the `reference` the send gave it) needs no message id index entry;
+    /// one that comes before the send is recorded waits on the record for the move to `sent`.
+    @Test func aGatewayReceiptNamingItsNotificationNeedsNoIndex() async throws {
+        try await withApp { kit, client in
+            let n = try await Self.sent(kit, provider: "gw", messageId: "gw-r1", indexed: false)
+            let early = try await kit.queued(try await kit.resident(), channel: .sms)
+            _ = try await kit.notifications.move(early.id, to: .sending, detail: "sending")
+            let batch = #"{"receipts":[{"id":"gw-r1","status":"delivered","reference":"\#(n.id)"},"#
+                + #"{"id":"gw-r2","status":"delivered","reference":"\#(early.id)"}]}"#
+            #expect(try await Self.gatewayBody(client, batch) == .noContent)
+            #expect(try await kit.status(n.id) == .delivered)
+            #expect(try await kit.status(early.id) == .sending)
+            let t = try await kit.notifications.transition(early.id, to: .sent, detail: "accepted by gw (gw-r2)")
+            #expect(t.pendingReceipt?.hasPrefix("delivered") == true)
+            #expect(try await kit.env.redis.send("KEYS", "nm:{pm:*").array?.isEmpty == true)
+        }
+    }
+
+    /// A reference that is not a notification id, or not text, names nothing: the message id index finds the notification.
+    @Test func aReferenceThatNamesNoNotificationLeavesItToTheIndex() async throws {
+        try await withApp { kit, client in
+            let text = try await Self.sent(kit, provider: "gw", messageId: "gw-f1")
+            let number = try await Self.sent(kit, provider: "gw", messageId: "gw-f2")
+            let batch = #"{"receipts":[{"id":"gw-f1","status":"delivered","reference":"order-17"},"#
+                + #"{"id":"gw-f2","status":"delivered","reference":42}]}"#
+            #expect(try await Self.gatewayBody(client, batch) == .noContent)
+            #expect(try await kit.status(text.id) == .delivered)
+            #expect(try await kit.status(number.id) == .delivered)
         }
     }
 

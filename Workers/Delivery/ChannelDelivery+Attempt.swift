@@ -53,8 +53,10 @@ extension ChannelDelivery {
         // (the pipeline keeps the order; on a cluster, where they are on other nodes, it waits for the mark). A Redis
         // error here is not the provider's: the writes are tried again while the lease holds, and past it the entry is
         // left pending, for the one who takes it over.
-        var writes = [NotificationStore.markAcceptedCommand(n.id, target: target.key, provider: member.name, messageId: acceptance.messageId),
-                      stores.messageIndex.recordCommand(provider: member.name, messageId: acceptance.messageId, notificationId: n.id)]
+        var writes = [NotificationStore.markAcceptedCommand(n.id, target: target.key, provider: member.name, messageId: acceptance.messageId)]
+        // A receipt that names its notification needs no index entry; one that beats this write is held on the record.
+        let indexed = !member.adapter.receiptsNameNotification
+        if indexed { writes.append(stores.messageIndex.recordCommand(provider: member.name, messageId: acceptance.messageId, notificationId: n.id)) }
         if first && target.pool.postsReceipts(member.name) { writes.append(ReceiptWatch.watchCommand(n.id, until: receiptDeadline)) }
         let marks = writes.count
         let now = Date()
@@ -66,7 +68,7 @@ extension ChannelDelivery {
             : nil
         if answersLost, let sent, sent.move != .moved(from: .sending) { throw AcceptanceRecordedLate(notificationId: n.id) }
         return .success(Accepted(provider: member.name, messageId: acceptance.messageId, sent: sent,
-                                 early: ProviderMessageIndex.earlyReceipt(replies[1])))
+                                 early: indexed ? ProviderMessageIndex.earlyReceipt(replies[1]) : nil))
     }
 
     /// A provider of a channel, for its metrics.

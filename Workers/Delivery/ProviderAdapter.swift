@@ -14,6 +14,9 @@ public protocol ProviderAdapter: Sendable {
     /// does a `sent` notification wait for one, and expire without it. A requirement, not only an extension member:
     /// the pool asks through `any ProviderAdapter`, which would otherwise always get the default.
     var postsReceipts: Bool { get }
+    /// Whether each receipt names the notification itself (it echoes what the send gave it): the receipt then needs no
+    /// entry in the message id index, and one that beats the worker waits on the record until the move to `sent`.
+    var receiptsNameNotification: Bool { get }
     /// Sends one message. Throws ``ProviderError`` to say how a failure must be handled;
     /// any other error is treated as transient.
     func send(_ message: OutboundMessage) async throws -> ProviderAcceptance
@@ -22,4 +25,6 @@ public protocol ProviderAdapter: Sendable {
 extension ProviderAdapter {
     /// Most providers post no receipts.
     public var postsReceipts: Bool { false }
+    /// Most receipts name only the provider's message id.
+    public var receiptsNameNotification: Bool { false }
 }

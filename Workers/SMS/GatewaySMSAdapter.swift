@@ -3,8 +3,9 @@ import NotifyCore
 import Transport
 
 /// A generic HTTP JSON SMS gateway: `POST {url}` with a bearer key and an Idempotency-Key, answering
-/// `{"id": ...}`; errors as `{"error": {"code", "message"}}`; receipts posted to `callbackUrl`. Sends that come
-/// together go as one `POST {url}/batch` of up to `batchSize` messages, each with its own idempotency key.
+/// `{"id": ...}`; errors as `{"error": {"code", "message"}}`; receipts posted to `callbackUrl`, each echoing the message's
+/// `reference` (its notification id). Sends that come together go as one `POST {url}/batch` of up to `batchSize`
+/// messages, each with its own idempotency key.
 public struct GatewaySMSAdapter: ProviderAdapter {
     public struct Configuration: Sendable {
         public var name: String
@@ -50,6 +51,8 @@ public struct GatewaySMSAdapter: ProviderAdapter {
 
     public var name: String { configuration.name }
     public var postsReceipts: Bool { !configuration.callbackURL.isEmpty }
+    /// Each message carries its notification id as `reference`, which the gateway's receipts echo.
+    public var receiptsNameNotification: Bool { true }
 
     public func send(_ message: OutboundMessage) async throws -> ProviderAcceptance {
         if let batcher { return try await batcher.send(message).get() }
