@@ -16,7 +16,7 @@ struct DeliveryEngineTests {
         let kit = DeliveryKit(env: env)
         let cpr = try await kit.resident()
         let n = try await kit.queued(cpr, channel: .sms)
-        let sms = ScriptedAdapter("gw", [.success("gw-1")])
+        let sms = ScriptedAdapter("gw", [.success("gw-1")], postsReceipts: true)
         let delivery = kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)])))
         try await delivery.deliver(n.id)
         try await delivery.deliver(n.id)
@@ -114,18 +114,22 @@ struct DeliveryEngineTests {
         #expect(try await events.load(n.eventId)?.counts[.sent] == 0)
     }
 
-    /// A provider whose receipts name the notification gets no message id index entry for its sends.
-    @Test func aProviderWhoseReceiptsNameTheNotificationLeavesNoIndexEntry() async throws {
+    /// Only a provider whose receipts name just its own message id gets message id index entries: one whose receipts
+    /// name the notification, or one that posts no receipts, gets none.
+    @Test func onlyReceiptsThatNameJustTheMessageIdGetIndexEntries() async throws {
         let env = try await TestEnvironment()
         defer { env.stop() }
         let kit = DeliveryKit(env: env)
-        let n = try await kit.queued(try await kit.resident(), channel: .sms)
-        let sms = ScriptedAdapter("gw", [.success("gw-n1")], receiptsNameNotification: true)
-        try await kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)]))).deliver(n.id)
-        let loaded = try #require(try await kit.notifications.load(n.id))
-        #expect(loaded.notification.status == .sent)
-        #expect(loaded.fields["sent:sms"] == "gw gw-n1")
-        #expect(try await env.redis.send("EXISTS", Keys.providerMessage(provider: "gw", messageId: "gw-n1")).int == 0)
+        for (id, posts, names) in [("gw-n1", true, true), ("gw-n2", false, false), ("gw-n3", true, false)] {
+            let n = try await kit.queued(try await kit.resident(), channel: .sms)
+            let sms = ScriptedAdapter("gw", [.success(id)], postsReceipts: posts, receiptsNameNotification: names)
+            try await kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms)]))).deliver(n.id)
+            let loaded = try #require(try await kit.notifications.load(n.id))
+            #expect(loaded.notification.status == .sent)
+            #expect(loaded.fields["sent:sms"] == "gw \(id)")
+            let indexed = try await env.redis.send("EXISTS", Keys.providerMessage(provider: "gw", messageId: id)).int == 1
+            #expect(indexed == (posts && !names), "\(id)")
+        }
     }
 
     @Test func acceptedBeforeACrashIsNotSentAgain() async throws {

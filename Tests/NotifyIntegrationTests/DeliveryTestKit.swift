@@ -11,11 +11,14 @@ final class ScriptedAdapter: ProviderAdapter {
     let name: String
     private let state: Mutex<(script: [Result<String, ProviderError>], sent: [OutboundMessage])>
 
+    let postsReceipts: Bool
     let receiptsNameNotification: Bool
 
-    init(_ name: String, _ script: [Result<String, ProviderError>] = [.success("msg-1")], receiptsNameNotification: Bool = false) {
+    init(_ name: String, _ script: [Result<String, ProviderError>] = [.success("msg-1")], postsReceipts: Bool = false,
+         receiptsNameNotification: Bool = false) {
         self.name = name
         self.state = Mutex((script, []))
+        self.postsReceipts = postsReceipts
         self.receiptsNameNotification = receiptsNameNotification
     }
 

@@ -54,8 +54,9 @@ extension ChannelDelivery {
         // error here is not the provider's: the writes are tried again while the lease holds, and past it the entry is
         // left pending, for the one who takes it over.
         var writes = [NotificationStore.markAcceptedCommand(n.id, target: target.key, provider: member.name, messageId: acceptance.messageId)]
-        // A receipt that names its notification needs no index entry; one that beats this write is held on the record.
-        let indexed = !member.adapter.receiptsNameNotification
+        // Only receipts that name nothing but the provider's message id need the index (a provider that posts none needs
+        // nothing); one that names its notification and beats this write is held on the record.
+        let indexed = member.adapter.postsReceipts && !member.adapter.receiptsNameNotification
         if indexed { writes.append(stores.messageIndex.recordCommand(provider: member.name, messageId: acceptance.messageId, notificationId: n.id)) }
         if first && target.pool.postsReceipts(member.name) { writes.append(ReceiptWatch.watchCommand(n.id, until: receiptDeadline)) }
         let marks = writes.count
