@@ -55,11 +55,24 @@ struct ReceiptsController {
                                                        "applied": "\(results.count { if case .applied = $0 { true } else { false } })"])
         } catch {
             // Not recorded: the provider's retry of this very body must not pass for a replay.
-            if let seenKey { _ = try? await redis.send("DEL", seenKey) }
+            if let seenKey { await forget(seenKey) }
             throw error
         }
         return Response(status: .noContent)
     }
+
+    /// Removes the key that marks a body seen, waiting a few seconds for Redis if it is away (restarting, loading): left
+    /// in place, a retry signed in the same second would pass for a replay, and receipts cut off between their moves and
+    /// their counts would wait a minute for the expiry sweep. This request has stopped recording, so the retry is alone.
+    private func forget(_ seenKey: String) async {
+        for pause in Self.forgetPauses {
+            if pause > .zero { try? await Task.sleep(for: pause) }
+            if (try? await redis.send("DEL", seenKey)) != nil { return }
+        }
+    }
+
+    /// The pauses between tries of ``forget(_:)``: about 2.5 s in all, within a provider's request timeout.
+    static let forgetPauses: [Duration] = [.zero, .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1)]
 
     /// Each receipt's notification: the one it names (a gateway echoes the reference it was sent, and its worker then
     /// records no index entry), or else the one the message id index gives, or nil.

@@ -42,6 +42,30 @@ struct ReceiptJournalTests {
         }
     }
 
+    /// A recording that fails while Redis refuses for a moment forgets its body once Redis answers again, so the
+    /// provider's retry signed in the same second records the receipts instead of passing for a replay.
+    @Test func aFailedRecordingForgetsItsBodyOnceRedisAnswersAgain() async throws {
+        try await ReceiptsTests().withApp { kit, client in
+            let redis = kit.env.redis
+            let n = try await ReceiptsTests.sent(kit, provider: "gw", messageId: "gw-k1")
+            let denied = Self.afterTheMoves + ["del"]
+            _ = try await redis.send(RedisCommand("ACL", ["SETUSER", "default"] + denied.map { "-\($0)" as any RedisArgument }))
+            let at = Int(Date().timeIntervalSince1970)
+            let body = #"{"receipts":[{"id":"gw-k1","status":"delivered"}]}"#
+            async let first = ReceiptsTests.gatewayBody(client, body, at: at)
+            try await Task.sleep(for: .milliseconds(250))
+            _ = try await redis.send(RedisCommand("ACL", ["SETUSER", "default"] + denied.map { "+\($0)" as any RedisArgument }))
+            #expect(try await first.code >= 500)
+
+            #expect(try await ReceiptsTests.gatewayBody(client, body, at: at) == .noContent)
+            #expect(try await kit.status(n.id) == .delivered)
+            let fields = try #require(try await NotificationStore(redis: redis).loadRecord(n.id)?.fields)
+            #expect(!EventStore.hasUncountedMoves(fields))
+            #expect(try await EventStore(redis: redis).load(n.eventId)?.counts[.delivered] == 1)
+            #expect(try await ReceiptWatch(redis: redis).count(dueBy: Date().addingTimeInterval(ReceiptWatch.journalGrace + 5)) == 0)
+        }
+    }
+
     @Test func aReceiptCutOffAfterItsMoveIsFinishedByTheSweep() async throws {
         try await ReceiptsTests().withApp { kit, client in
             let redis = kit.env.redis
