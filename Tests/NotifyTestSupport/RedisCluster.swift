@@ -17,8 +17,20 @@ public final class RedisCluster: Sendable {
     private let root: URL
 
     /// Starts `masters` nodes, joins them and waits until every node serves all 16384 slots;
-    /// throws with the nodes' logs and redis-cli's output if that takes more than 20 s.
+    /// throws with the nodes' logs and redis-cli's output if that takes more than 20 s. A free port picked for a node
+    /// can be taken (by any process's outgoing connection) before the node binds it: then it starts over on new ports,
+    /// up to three times.
     public static func start(masters: Int = 3, appendOnly: Bool = false) throws -> RedisCluster {
+        var attempt = 1
+        while true {
+            do { return try startOnce(masters: masters, appendOnly: appendOnly) } catch let error as TestSupportError
+                where attempt < 3 && error.description.contains("Address already in use") {
+                attempt += 1
+            }
+        }
+    }
+
+    private static func startOnce(masters: Int, appendOnly: Bool) throws -> RedisCluster {
         guard masters >= 3 else { throw TestSupportError("redis-cli --cluster create needs at least 3 masters, not \(masters)") }
         let deadline = Date().addingTimeInterval(20)
         let root = try Loopback.temporaryDirectory("redis-cluster")
