@@ -56,9 +56,10 @@ extension ChannelDelivery {
         var writes = [NotificationStore.markAcceptedCommand(n.id, target: target.key, provider: member.name, messageId: acceptance.messageId)]
         // Only receipts that name nothing but the provider's message id need the index (a provider that posts none needs
         // nothing); one that names its notification and beats this write is held on the record.
-        let indexed = member.adapter.postsReceipts && !member.adapter.receiptsNameNotification
+        let posts = member.adapter.postsReceipts
+        let indexed = posts && !member.adapter.receiptsNameNotification
         if indexed { writes.append(stores.messageIndex.recordCommand(provider: member.name, messageId: acceptance.messageId, notificationId: n.id)) }
-        if first && target.pool.postsReceipts(member.name) { writes.append(ReceiptWatch.watchCommand(n.id, until: receiptDeadline)) }
+        if first && posts { writes.append(ReceiptWatch.watchCommand(n.id, until: receiptDeadline)) }
         let marks = writes.count
         let now = Date()
         let detail = "accepted by \(member.name) (\(acceptance.messageId))"
