@@ -27,9 +27,13 @@ struct RateLimitWaitTests {
         #expect(held.notification.attempts == 0, "no provider call was made, so no attempt is counted")
         #expect(held.timeline.last?.detail.contains("gw's rate limit") == true, "\(held.timeline.map(\.detail))")
         #expect(try await env.redis.send("ZSCORE", Keys.delayed("sms"), second.id).string != nil, "scheduled to come back")
-        // When it comes back and the provider has room, it is sent once and counted once.
-        try await Task.sleep(for: .seconds(4))
-        try await delivery.deliver(second.id)
+        // When it comes back and the provider has room, it is sent once and counted once. On a loaded machine the steps
+        // before the limiter can take up the send's first second, and it goes back again: it comes back until it is sent.
+        for _ in 0..<3 {
+            try await Task.sleep(for: .seconds(4))
+            try await delivery.deliver(second.id)
+            if try await kit.status(second.id) == .sent { break }
+        }
         #expect(sms.calls == 2)
         #expect(try await kit.status(second.id) == .sent)
         #expect(try await EventStore(redis: env.redis).load(second.eventId)?.counts[.sent] == 1)
