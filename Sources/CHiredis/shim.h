@@ -14,15 +14,6 @@ static inline int nm_redis_get_reply(redisContext *c, void **reply, int *err_no)
     return rc;
 }
 
-/* redisCommandArgv plus errno, for the same reason. */
-static inline void *nm_redis_command_argv(redisContext *c, int argc, const char **argv,
-                                          const size_t *argvlen, int *err_no) {
-    errno = 0;
-    void *reply = redisCommandArgv(c, argc, argv, argvlen);
-    *err_no = errno;
-    return reply;
-}
-
 /* 1 when the idle socket is readable (peer closed it, or sent bytes nobody asked
    for): either way the reply stream can no longer be trusted. */
 static inline int nm_socket_has_pending_input(int fd) {

@@ -14,7 +14,7 @@ final class HiredisSession {
     /// The server `context` is connected to (or was last asked for).
     private var endpoint: RedisConfiguration.Endpoint
     private var appliedTimeout: Duration?
-    private let argv = ArgvBuffer()
+    private let writer = RESPWriter()
     /// Bytes of read buffer a connection keeps between replies.
     private static let retainedReadBuffer = 1024 * 1024
 
@@ -34,13 +34,7 @@ final class HiredisSession {
     func execute(_ command: RedisCommand, timeout: Duration, on endpoint: RedisConfiguration.Endpoint) throws(RedisError) -> RedisValue {
         guard command.count > 0 else { throw .reply("ERR empty command") }
         let ctx = try prepare(timeout: timeout, endpoint: endpoint)
-        var savedErrno: Int32 = 0
-        let raw = argv.withArgv(command) { argc, argvPointer, lengths in
-            nm_redis_command_argv(ctx, argc, argvPointer, lengths, &savedErrno)
-        }
-        guard let raw else { throw failure(ctx, errno: savedErrno, doing: command.name) }
-        defer { freeReplyObject(raw) }
-        return RedisValue(reply: raw.assumingMemoryBound(to: redisReply.self))
+        return try roundTrip(ctx, CollectionOfOne(command))[0]
     }
 
     /// All commands appended, then all replies read: one round trip; error replies come back as `.error`.
@@ -145,13 +139,9 @@ final class HiredisSession {
 
     // MARK: - Round trips
 
-    private func roundTrip(_ ctx: UnsafeMutablePointer<redisContext>, _ commands: [RedisCommand]) throws(RedisError) -> [RedisValue] {
-        for command in commands {
-            let status = argv.withArgv(command) { argc, argvPointer, lengths in
-                redisAppendCommandArgv(ctx, argc, argvPointer, lengths)
-            }
-            guard status == REDIS_OK else { throw failure(ctx, errno: errno, doing: command.name) }
-        }
+    private func roundTrip(_ ctx: UnsafeMutablePointer<redisContext>, _ commands: some Collection<RedisCommand>) throws(RedisError) -> [RedisValue] {
+        let status = writer.withFormatted(commands) { bytes, count in redisAppendFormattedCommand(ctx, bytes, count) }
+        guard status == REDIS_OK else { throw failure(ctx, errno: errno, doing: commands.first?.name ?? "pipeline") }
         var replies: [RedisValue] = []
         replies.reserveCapacity(commands.count)
         for command in commands {
