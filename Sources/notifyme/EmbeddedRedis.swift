@@ -29,6 +29,12 @@ final class EmbeddedRedis: Sendable {
     /// first move: about 1.2 KB more memory for each notification kept, and a slower AOF rewrite.
     static let listpackValueLimit = 1024
 
+    /// How much the AOF grows, in percent of its size after the last rewrite, before Redis rewrites it (Redis's default
+    /// is 100). A rewrite copies the whole dataset in a forked process, on the cores the delivery shares: a 40,000-SMS run
+    /// with one rewrite in it gave 8,700-9,500 SMS per second, without one 9,500-10,200. Rewriting at four times the size
+    /// instead of twice spends a third of that CPU per notification sent; the AOF takes up to four times the dataset on disk.
+    static let rewriteGrowthPercent = 300
+
     /// Starts the server, or returns nil when one already answers on the socket (`exclusive` makes that an error).
     static func start(config: NotifyConfiguration, logger: Logger, exclusive: Bool) throws -> EmbeddedRedis? {
         let dataDir = config.absoluteDataDir
@@ -56,6 +62,7 @@ final class EmbeddedRedis: Sendable {
             config.redis.serverBinary, "--port", "0", "--unixsocket", socket, "--unixsocketperm", "700",
             "--dir", dataDir, "--appendonly", "yes", "--appendfsync", config.redis.appendfsync.rawValue,
             "--hash-max-listpack-value", String(EmbeddedRedis.listpackValueLimit), "--rdbcompression", "no",
+            "--auto-aof-rewrite-percentage", String(EmbeddedRedis.rewriteGrowthPercent),
             "--save", "", "--daemonize", "no", "--logfile", "\(dataDir)/redis.log", "--pidfile", redisPidFile,
         ]
         let pid: pid_t

@@ -74,6 +74,8 @@ struct RunCommandTests {
         #expect(try await redis.send("OBJECT", "ENCODING", Keys.notification(smsId)).string == "listpack")
         // Its AOF rewrites spend no CPU compressing values.
         #expect(try await redis.send("CONFIG", "GET", "rdbcompression").array?.last?.string == "no")
+        // Rewrites come once the AOF has grown to four times its rewritten size, not twice.
+        #expect(try await redis.send("CONFIG", "GET", "auto-aof-rewrite-percentage").array?.last?.string == "300")
         // The service allocates through jemalloc, linked in place of glibc's malloc.
         // Read to the end: /proc gives its size as 0, and reading by that size stops at the first page.
         let mapsFile = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/\(run.pid)/maps"))
