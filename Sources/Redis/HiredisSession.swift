@@ -34,7 +34,8 @@ final class HiredisSession {
     func execute(_ command: RedisCommand, timeout: Duration, on endpoint: RedisConfiguration.Endpoint) throws(RedisError) -> RedisValue {
         guard command.count > 0 else { throw .reply("ERR empty command") }
         let ctx = try prepare(timeout: timeout, endpoint: endpoint)
-        return try roundTrip(ctx, CollectionOfOne(command))[0]
+        guard let reply = try roundTrip(ctx, CollectionOfOne(command)).first else { throw .reply("ERR no reply to \(command.name)") }
+        return reply
     }
 
     /// All commands appended, then all replies read: one round trip; error replies come back as `.error`.
