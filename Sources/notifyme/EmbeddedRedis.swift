@@ -33,6 +33,7 @@ final class EmbeddedRedis: Sendable {
     /// is 100). A rewrite copies the whole dataset in a forked process, on the cores the delivery shares: a 40,000-SMS run
     /// with one rewrite in it gave 8,700-9,500 SMS per second, without one 9,500-10,200. Rewriting at four times the size
     /// instead of twice spends a third of that CPU per notification sent; the AOF takes up to four times the dataset on disk.
+    /// `notifyme run` also has it rewritten at twice while Redis is quiet (`AOFCompactor`), out of any burst's way.
     static let rewriteGrowthPercent = 300
 
     /// Starts the server, or returns nil when one already answers on the socket (`exclusive` makes that an error).

@@ -22,13 +22,6 @@ extension RedisInfo {
 
     /// `INFO persistence` of each node, as fields.
     private static func persistence(_ redis: RedisClient) async throws -> [[Substring: Substring]] {
-        try await redis.sendToEachNode(RedisCommand("INFO", "persistence")).map { reply in
-            var fields: [Substring: Substring] = [:]
-            for line in (reply.string ?? "").split(whereSeparator: \.isNewline) {
-                guard let colon = line.firstIndex(of: ":") else { continue }
-                fields[line[..<colon]] = line[line.index(after: colon)...]
-            }
-            return fields
-        }
+        try await redis.sendToEachNode(RedisCommand("INFO", "persistence")).map(\.infoFields)
     }
 }

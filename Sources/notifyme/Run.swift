@@ -43,6 +43,11 @@ struct Run: AsyncParsableCommand {
         var workers = try WorkerSet.make(config: config, redis: redis, catalogue: deps.catalogue, templates: deps.templates, cipher: deps.cipher,
                                          transport: transport, health: deps.health, logger: logger)
         if let simulator { workers.insert(simulator, at: 0) }
+        if embedded != nil {
+            var compactorLogger = logger
+            compactorLogger[metadataKey: "worker"] = "aof-compactor"
+            workers.append(AOFCompactor(redis: redis, logger: compactorLogger))
+        }
         let app = buildApplication(config: config, dependencies: deps, services: workers, logger: logger)
         logger.info("NotifyMe starting", metadata: [
             "http": "\(config.http.host):\(config.http.port)",

@@ -1,0 +1,74 @@
+import Logging
+import NotifyTestSupport
+import Redis
+import Testing
+@testable import NotifyWorkers
+
+/// The append-only file rewritten while Redis is quiet, against a real redis-server with AOF on.
+@Suite(.serialized, .timeLimit(.minutes(1)))
+struct AOFCompactorTests {
+    static let grown: [Substring: Substring] = [
+        "aof_enabled": "1", "aof_rewrite_in_progress": "0", "aof_rewrite_scheduled": "0",
+        "aof_current_size": "200000000", "aof_base_size": "90000000",
+    ]
+
+    @Test func dueOnlyWhenTheFileHasDoubledAndRedisIsQuiet() {
+        func due(_ changes: [Substring: Substring] = [:], rate: Double? = 40) -> Bool {
+            AOFCompactor.isDue(Self.grown.merging(changes) { $1 }, commandsPerSecond: rate, quietRate: 500, minimumBytes: 64 << 20)
+        }
+        #expect(due())
+        #expect(!due(rate: 5_000), "busy")
+        #expect(!due(rate: nil), "no rate measured yet")
+        #expect(!due(["aof_base_size": "100000001"]), "not doubled")
+        #expect(!due(["aof_current_size": "60000000", "aof_base_size": "1000"]), "under the minimum size")
+        #expect(!due(["aof_rewrite_in_progress": "1"]))
+        #expect(!due(["aof_rewrite_scheduled": "1"]))
+        #expect(!due(["aof_enabled": "0"]))
+        #expect(!AOFCompactor.isDue([:], commandsPerSecond: 0, quietRate: 500, minimumBytes: 0), "no persistence fields")
+    }
+
+    @Test func rewritesAGrownFileOnceRedisIsQuietAndNotWhileItIsBusy() async throws {
+        let server = try RedisServer.start(appendOnly: true)
+        let redis = RedisClient(configuration: try RedisConfiguration(url: server.url))
+        defer { redis.close() }
+        // Grow the file well past twice its base.
+        let value = String(repeating: "v", count: 1_000)
+        for batch in 0..<20 {
+            _ = try await redis.pipeline((0..<100).map { RedisCommand("SET", "k\(batch)-\($0)", value) })
+        }
+        let before = try await redis.send("INFO", "persistence").infoFields
+        #expect(Int(before["aof_current_size"] ?? "") ?? 0 > 2 * (Int(before["aof_base_size"] ?? "") ?? 0))
+
+        // Never quiet enough: looked at several times, nothing rewritten.
+        let busy = AOFCompactor(redis: redis, interval: .milliseconds(100), quietRate: 0, minimumBytes: 1, logger: Logger(label: "test"))
+        try await runFor(busy, .milliseconds(700))
+        #expect(try await rewrites(redis) == 0)
+
+        // Quiet: rewritten, and the file is back to its new base.
+        let quiet = AOFCompactor(redis: redis, interval: .milliseconds(100), quietRate: 1e12, minimumBytes: 1, logger: Logger(label: "test"))
+        try await runFor(quiet, .milliseconds(700))
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let state = try await redis.send("INFO", "persistence").infoFields
+            if state["aof_rewrites"] != "0" && state["aof_rewrite_in_progress"] == "0" { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let after = try await redis.send("INFO", "persistence").infoFields
+        #expect(after["aof_rewrites"] == "1", "one rewrite: the file no longer doubled after it")
+        #expect(Int(after["aof_current_size"] ?? "") ?? 0 < 2 * (Int(after["aof_base_size"] ?? "") ?? 0))
+        #expect(try await redis.send("DBSIZE").int == 2_000)
+    }
+
+    private func rewrites(_ redis: RedisClient) async throws -> Int {
+        Int(try await redis.send("INFO", "persistence").infoFields["aof_rewrites"] ?? "") ?? 0
+    }
+
+    /// Runs the service for `duration`, then cancels it.
+    private func runFor(_ compactor: AOFCompactor, _ duration: Duration) async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await compactor.run() }
+            try? await Task.sleep(for: duration)
+            group.cancelAll()
+        }
+    }
+}
