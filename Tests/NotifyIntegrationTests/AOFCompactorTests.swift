@@ -27,6 +27,14 @@ struct AOFCompactorTests {
         #expect(!AOFCompactor.isDue([:], commandsPerSecond: 0, quietRate: 500, minimumBytes: 0), "no persistence fields")
     }
 
+    @Test func aCountThatWentDownIsNoRate() {
+        let then = ContinuousClock.now
+        let now = then + .seconds(2)
+        #expect(AOFCompactor.rate(1_100, at: now, since: (1_000, then)) == 50)
+        #expect(AOFCompactor.rate(1_000, at: now, since: nil) == nil, "first look")
+        #expect(AOFCompactor.rate(40, at: now, since: (1_000_000, then)) == nil, "Redis restarted between the looks: not quiet")
+    }
+
     @Test func rewritesAGrownFileOnceRedisIsQuietAndNotWhileItIsBusy() async throws {
         let server = try RedisServer.start(appendOnly: true)
         let redis = RedisClient(configuration: try RedisConfiguration(url: server.url))

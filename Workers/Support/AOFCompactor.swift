@@ -47,7 +47,7 @@ public struct AOFCompactor: Service {
         let info = try await redis.send("INFO").infoFields
         let now = ContinuousClock.now
         let commands = info["total_commands_processed"].flatMap { Int($0) } ?? 0
-        let rate = last.map { Double(commands - $0.commands) / max(0.001, ProviderHealth.seconds(now - $0.at)) }
+        let rate = Self.rate(commands, at: now, since: last)
         if Self.isDue(info, commandsPerSecond: rate, quietRate: quietRate, minimumBytes: minimumBytes) {
             let reply = try await redis.send("BGREWRITEAOF")
             if case .error(let message) = reply {
@@ -59,6 +59,13 @@ public struct AOFCompactor: Service {
             }
         }
         return (commands, now)
+    }
+
+    /// Commands per second since the last look; nil when there was none, or when the count went down (Redis restarted
+    /// between the looks and counts from zero again: its rate is unknown, not quiet).
+    static func rate(_ commands: Int, at now: ContinuousClock.Instant, since last: (commands: Int, at: ContinuousClock.Instant)?) -> Double? {
+        guard let last, commands >= last.commands else { return nil }
+        return Double(commands - last.commands) / max(0.001, ProviderHealth.seconds(now - last.at))
     }
 
     /// Whether to rewrite now: AOF on, no rewrite running or scheduled, the file at least `minimumBytes` and twice its size
