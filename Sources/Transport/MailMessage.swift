@@ -37,8 +37,10 @@ public struct MailMessage: Sendable {
         self.subject = subject
         self.textBody = textBody
         self.htmlBody = htmlBody
-        let domain = MailAddress(from).domain
-        self.messageID = messageID ?? "<\(UUID.random().uuidString.lowercased())@\(domain.isEmpty ? "localhost" : domain)>"
+        self.messageID = messageID ?? {
+            let domain = MailAddress(from).domain
+            return "<\(UUID.random().uuidString.lowercased())@\(domain.isEmpty ? "localhost" : domain)>"
+        }()
         self.date = date
         self.extraHeaders = extraHeaders
     }
