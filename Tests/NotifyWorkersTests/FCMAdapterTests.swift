@@ -78,6 +78,17 @@ import Transport
         #expect(body.hasSuffix("…") && body.count > 3800 && body.count < 4000)
     }
 
+    @Test func aBodyWithinTheLimitIsSentWholeThoughTheMessageAroundItIsLonger() async throws {
+        // The limit counts the notification and data, not the token, tag and priorities the request adds around them.
+        let google = FakeGoogle()
+        let text = String(repeating: "y", count: 3800)
+        _ = try await adapter(google.http).send(pushMessage(to: Self.token, device: try device(), body: text))
+        let request = try #require(google.http.requests.last)
+        #expect((request.body?.count ?? 0) > FCMAdapter.payloadLimit)
+        let sent = try #require(request.jsonObject["message"] as? [String: Any])
+        #expect((sent["notification"] as? [String: String])?["body"] == text)
+    }
+
     @Test func serviceAccountProblemsNameTheFieldNotTheValue() throws {
         #expect { try FCMServiceAccount(json: PushTestKeys.serviceAccountJSON(projectId: "")) } throws: { error in
             "\(error)".contains("project_id")

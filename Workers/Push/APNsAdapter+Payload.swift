@@ -14,8 +14,8 @@ extension APNsAdapter {
             fields["aps"] = .object(["alert": .object(alert), "sound": .string("default")])
             return .object(fields)
         }
-        guard let body = try PushPayload.fitting(message.body, limit: Self.payloadLimit, size: { try PushPayload.encode(document($0)).count })
+        guard let payload = try PushPayload.fitted(message.body, limit: Self.payloadLimit, render: { try PushPayload.encode(document($0)) })
         else { throw ProviderError.permanent("\(name): the notification does not fit APNs' 4096-byte limit") }
-        return try PushPayload.encode(document(body))
+        return payload
     }
 }

@@ -16,20 +16,27 @@ extension FCMAdapter {
             if !deliverable.isEmpty { fields["data"] = data }  // no empty {} for FCM to validate
             return fields
         }
-        guard let body = try PushPayload.fitting(message.body, limit: Self.payloadLimit, size: {
-            try PushPayload.encode(.object(content($0))).count
-        }) else { throw ProviderError.permanent("\(name): the notification does not fit FCM's 4000-byte limit") }
-        var fields = content(body)
-        fields["token"] = .string(token)
         // FCM has no idempotency key: a send retried after a crash that hid its acceptance reaches the device again.
         // The same tag (and APNs collapse id) on every attempt makes the device replace the notification it shows
         // instead of showing a second one.
         let tag = JSONValue.string(PushIdempotency.uuid(for: message.idempotencyKey))
-        fields["android"] = .object(["priority": .string(message.urgent ? "high" : "normal"), "collapse_key": tag,
-                                     "notification": .object(["tag": tag])])
-        // Firebase forwards to APNs for iOS devices: the same urgency there.
-        fields["apns"] = .object(["headers": .object(["apns-priority": .string(message.urgent ? "10" : "5"), "apns-collapse-id": tag])])
-        return try PushPayload.encode(.object(["message": .object(fields)]))
+        let priority = JSONValue.string(message.urgent ? "high" : "normal"), apnsPriority = JSONValue.string(message.urgent ? "10" : "5")
+        func document(_ body: String) throws -> [UInt8] {
+            var fields = content(body)
+            fields["token"] = .string(token)
+            fields["android"] = .object(["priority": priority, "collapse_key": tag, "notification": .object(["tag": tag])])
+            // Firebase forwards to APNs for iOS devices: the same urgency there.
+            fields["apns"] = .object(["headers": .object(["apns-priority": apnsPriority, "apns-collapse-id": tag])])
+            return try PushPayload.encode(.object(["message": .object(fields)]))
+        }
+        // The limit is on the notification and data; the whole message holds them, so a whole message within it needs
+        // no look at its parts.
+        let whole = try document(message.body)
+        if whole.count <= Self.payloadLimit { return whole }
+        guard let body = try PushPayload.fitting(message.body, limit: Self.payloadLimit, size: {
+            try PushPayload.encode(.object(content($0))).count
+        }) else { throw ProviderError.permanent("\(name): the notification does not fit FCM's 4000-byte limit") }
+        return try document(body)
     }
 
     /// `data` without the keys FCM reserves (it refuses the whole message with INVALID_ARGUMENT for them).

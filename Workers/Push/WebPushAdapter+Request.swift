@@ -13,11 +13,11 @@ extension WebPushAdapter {
             return .object(fields)
         }
         let limit = WebPushEncryption.maxPlaintextLength
-        guard let body = try PushPayload.fitting(message.body, limit: limit, size: { try PushPayload.encode(document($0)).count }) else {
+        guard let plaintext = try PushPayload.fitted(message.body, limit: limit, render: { try PushPayload.encode(document($0)) }) else {
             throw ProviderError.permanent("\(name): the notification does not fit Web Push's 3993-byte limit")
         }
         do {
-            return try WebPushEncryption.encrypt(PushPayload.encode(document(body)), p256dh: p256dh, auth: auth)
+            return try WebPushEncryption.encrypt(plaintext, p256dh: p256dh, auth: auth)
         } catch let error as WebPushEncryptionError where error.isInvalidSubscription {
             // Keys that are not a P-256 point or a 16-byte secret can never be encrypted for.
             throw ProviderError.deadRecipient("\(name): \(error.problem)")
