@@ -84,8 +84,8 @@ struct MailAddress: Sendable, Equatable {
 
 extension String {
     func trimmingSpaces() -> String {
-        // Text that starts and ends with a visible ASCII character has nothing to trim: such a byte begins a character
-        // of its own and ends one.
+        // Text that starts and ends with a visible ASCII byte has nothing to trim: no character that begins or ends with
+        // such a byte is whitespace.
         if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) { return self }
         var slice = Substring(self)
         while let first = slice.first, first.isWhitespace { slice.removeFirst() }
