@@ -15,6 +15,9 @@ extension Bench {
         let given = masters > 1 ? "the given Redis Cluster (\(masters) masters)" : "the given Redis"
         report.line("notifyme bench: \(summary.machine.cores) cores, \(summary.machine.build) build, \(redis == nil ? "its own Redis (AOF on)" : given), "
             + "\(partitions) partition\(partitions == 1 ? "" : "s") per channel queue")
+        let reference = HostReference.measure()
+        summary.machine.referenceAtStart = reference
+        report.line("host reference: \(reference.description) (figures compare only beside these)")
 
         if !scenarios.isDisjoint(with: ["latency", "delivery", "steady"]) {
             for cohort in [BenchCohort.sms, .email, .push] {
@@ -70,6 +73,9 @@ extension Bench {
             summary.memory.servicePeakBytes["worker fanout"] = figures.workerPeakBytes
         }
         summary.memory.redisUsedMemoryPeakBytes = try await RedisInfo.read(stack.redis).usedMemoryPeak
+        let after = HostReference.measure()
+        summary.machine.referenceAtEnd = after
+        report.line("host reference at the end: \(after.description)")
     }
 
     private func seed(_ population: BenchPopulation, _ cohort: BenchCohort, count: Int, alsoIn topic: String?,

@@ -14,6 +14,9 @@ struct BenchSummary: Codable, Sendable {
         var redisMasters = 1
         /// Streams per channel queue.
         var partitions = 1
+        /// The host's speed before the first run and after the last (``HostReference``).
+        var referenceAtStart: HostReference?
+        var referenceAtEnd: HostReference?
     }
 
     struct Seeding: Codable, Sendable {

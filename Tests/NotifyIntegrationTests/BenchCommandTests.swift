@@ -82,6 +82,14 @@ struct BenchCommandTests {
         // Email goes to the bench's SMTP server, as it would to a real one, not to the outbox's files.
         #expect(delivery.map { $0["smtpMessages"] as? Int } == [0, 100, 0, 100], "\(result.out)")
 
+        // The host's speed before and after, so that figures from other hosts or hours can be set beside these.
+        let machine = try #require(summary["machine"] as? [String: Any])
+        for key in ["referenceAtStart", "referenceAtEnd"] {
+            let reference = machine[key] as? [String: Double] ?? [:]
+            #expect((reference["cpuLoopMs"] ?? 0) > 1 && (reference["memoryReadNanoseconds"] ?? 0) > 1, "\(key): \(machine)")
+        }
+        #expect(result.out.contains("host reference: a fixed CPU loop in "), "\(result.out)")
+
         let fanout = try #require(summary["fanout"] as? [String: Any])
         #expect(fanout["queued"] as? Int == 1000)
         #expect((fanout["redisBytesPerMillionQueued"] as? Double ?? 0) > 0)
