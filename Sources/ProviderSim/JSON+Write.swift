@@ -31,6 +31,12 @@ extension JSON {
 
     private static func quote(_ text: String, to out: inout [UInt8]) {
         out.append(0x22)
+        // Most strings need no escape: copied whole.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+            out.append(contentsOf: text.utf8)
+            out.append(0x22)
+            return
+        }
         for b in text.utf8 {
             switch b {
             case 0x22: out += [0x5C, 0x22]

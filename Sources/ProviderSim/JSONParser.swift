@@ -71,7 +71,14 @@ struct JSONParser {
 
     private mutating func string() -> String? {
         i += 1
-        var out: [UInt8] = []
+        // Most strings hold no escape: they are taken whole, not byte by byte.
+        let start = i
+        while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
+            i += 1
+            return String(validating: bytes[start..<(i - 1)], as: UTF8.self)
+        }
+        var out = Array(bytes[start..<i])
         while i < bytes.count {
             let b = bytes[i]
             i += 1

@@ -28,6 +28,12 @@ struct JSONParserTests {
         #expect(JSONParser.parse(Array(text.utf8)) == nil)
     }
 
+    @Test func stringsWithoutEscapesAreCheckedAsUTF8Too() {
+        #expect(JSONParser.parse([0x22, 0xFF, 0x22]) == nil)
+        #expect(JSONParser.parse([0x22, 0x61, 0xC3, 0x22]) == nil)
+        #expect(JSONParser.parse(Array(#"["plain", "تنبيه", "", "a\"b"]"#.utf8)) == .array([.string("plain"), .string("تنبيه"), .string(""), .string("a\"b")]))
+    }
+
     @Test func deepNestingIsRefusedNotRecursedWithoutEnd() {
         #expect(JSONParser.parse(Array((String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)).utf8)) == nil)
         #expect(JSONParser.parse(Array((String(repeating: "[", count: 100) + String(repeating: "]", count: 100)).utf8)) != nil)
