@@ -1,8 +1,8 @@
 import Redis
 
 enum EventScripts {
-    /// Counts moves on an event once each, on a cluster (where a move's count and the removal of its mark from the
-    /// record are on different nodes, so a process can stop between them): a counted move stays in the event's
+    /// Counts moves on an event once each (a move's count and the removal of its mark from the record are two units,
+    /// on two nodes of a cluster, and a process or Redis can stop between them): a counted move stays in the event's
     /// counting set (``Keys/eventCounting(_:)``) until its mark is gone, and the repair's count of it again finds it there.
     /// KEYS: event, counting set. ARGV: now (ms), how long an entry is kept at most (ms), then per move: its entry
     /// (`<notification id> <mark>`), the status it left ('' for none) and the status it reached. Returns how many it counted.

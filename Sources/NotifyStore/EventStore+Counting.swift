@@ -30,9 +30,9 @@ extension EventStore {
         try await countMoves([CountedMove(notificationId, eventId: eventId, from: from, to: to, mark: mark)], then: then)
     }
 
-    /// ``countMove(_:eventId:from:to:then:)`` for many moves in one round trip: the counts of each event added up
-    /// (one HINCRBY per event and status; on a cluster, one script per event that counts each marked move once), then
-    /// every record's settling, then `then`.
+    /// ``countMove(_:eventId:from:to:then:)`` for many moves: the counts of each event added up (one script per event
+    /// that counts each marked move once; one HINCRBY per event and status for moves of records made before marks were
+    /// named), then every record's settling, then `then`.
     public func countMoves(_ moves: [CountedMove], then: [RedisCommand] = []) async throws {
         var deltas: [String: [Tallied]] = [:]
         var marks: [RedisCommand] = []
@@ -83,9 +83,9 @@ extension EventStore {
     }
 
     /// The counts, then the settling (marks removed, or found and removed by the script), then `clear` (the counted
-    /// moves' entries) and `then`, in one round trip; on a cluster, where the events and the notifications live on
-    /// different nodes, each stage waits for the replies of the one before, and a count script the node did not have
-    /// runs again before any mark goes.
+    /// moves' entries) and `then`. Moves counted once wait for their counts' replies before any mark goes, so a count
+    /// script Redis did not have (after a restart) runs again first; on a cluster, where the events and the
+    /// notifications live on different nodes, every stage waits for the one before. Plain counts alone go in one round trip.
     private func countAndSettle(_ counts: [RedisCommand], clear: [RedisCommand] = [], marks: [RedisCommand],
                                 settles: [(keys: [String], args: [any RedisArgument])], then: [RedisCommand] = []) async throws {
         let settling = settles.map { RedisCommand("EVALSHA", [NotificationScripts.settleCount.sha1, $0.keys.count] + $0.keys.map { $0 as any RedisArgument } + $0.args) }
