@@ -10,15 +10,14 @@ enum PushIdempotency {
         var bytes = Array(SHA256.hash(data: Array(key.utf8)).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x80
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
+        // 8-4-4-4-12: the dashes go before hex digits 8, 12, 16 and 20.
+        var text = ""
         text.reserveCapacity(36)
-        for (i, byte) in bytes.enumerated() {
-            if i == 4 || i == 6 || i == 8 || i == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+        for (i, digit) in Hex.encode(bytes).unicodeScalars.enumerated() {
+            if i == 8 || i == 12 || i == 16 || i == 20 { text.unicodeScalars.append("-") }
+            text.unicodeScalars.append(digit)
         }
-        return String(decoding: text, as: UTF8.self)
+        return text
     }
 
     /// 32 base64url characters (24 bytes of SHA-256 of `key`): the most a Web Push `Topic` may hold.
