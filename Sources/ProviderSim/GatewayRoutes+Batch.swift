@@ -18,10 +18,11 @@ extension GatewayRoutes {
             return Self.error(400, "invalid_request", "'messages' must hold 1 to \(Self.batchLimit) messages.")
         }
         simulator.countBatch(of: items.count)
+        var memo = GatewayRequestMemo()
         let results: [JSON] = items.map { item in
             let outcome: GatewayOutcome = item.object == nil
                 ? .refused(.init(status: 400, code: "invalid_request", message: "Each message must be a JSON object."))
-                : accept(item, key: item["idempotencyKey"]?.string)
+                : accept(item, key: item["idempotencyKey"]?.string, memo: &memo)
             switch outcome {
             case .accepted(let message, _):
                 return ["id": .string(message.messageId), "status": "accepted"]

@@ -17,7 +17,8 @@ struct GatewayRoutes {
         guard let bytes = await SimResponse.body(of: request), let json = JSON.parse(bytes), json.object != nil else {
             return Self.error(400, "invalid_request", "The body must be a JSON object.")
         }
-        switch accept(json, key: request.headers.value("Idempotency-Key")) {
+        var memo = GatewayRequestMemo()
+        switch accept(json, key: request.headers.value("Idempotency-Key"), memo: &memo) {
         case .accepted(let message, let new):
             return SimResponse.json(new ? 202 : 200, ["id": .string(message.messageId), "status": "accepted"])
         case .refused(let refusal):
@@ -38,13 +39,14 @@ struct GatewayRoutes {
         return nil
     }
 
-    /// Checks, admits and records one message (`to`, `text`, optional `reference` and `callbackUrl`), deduplicated by `key`.
-    func accept(_ json: JSON, key: String?) -> GatewayOutcome {
+    /// Checks, admits and records one message (`to`, `text`, optional `reference` and `callbackUrl`), deduplicated by `key`;
+    /// `memo` carries what the messages of one request share.
+    func accept(_ json: JSON, key: String?, memo: inout GatewayRequestMemo) -> GatewayOutcome {
         guard let to = json["to"]?.string, let text = json["text"]?.string, !text.isEmpty else {
             return .refused(.init(status: 400, code: "invalid_request", message: "Fields 'to' and 'text' are required."))
         }
         let callback = json["callbackUrl"]?.string
-        if let callback, URL(string: callback)?.scheme?.hasPrefix("http") != true {
+        if let callback, !memo.isValidCallback(callback) {
             return .refused(.init(status: 400, code: "invalid_request", message: "Field 'callbackUrl' must be an http(s) URL."))
         }
         guard PhoneNumbers.isDeliverable(to) else {
@@ -57,20 +59,20 @@ struct GatewayRoutes {
         }
         let message = SimulatedMessage(
             provider: Provider.gateway.rawValue, recipient: to, text: text,
-            idempotencyKey: key, messageId: "gw-" + UUID.random().uuidString.lowercased()
+            idempotencyKey: key, messageId: "gw-" + MessageIDs.next()
         )
         switch simulator.record(message, for: .gateway, key: key) {
         case .duplicate(let earlier):
             return .accepted(earlier, new: false)
         case .accepted:
-            if let callback { scheduleReceipt(for: message, reference: json["reference"]?.string, callback: callback) }
+            if let callback { scheduleReceipt(for: message, reference: json["reference"]?.string, callback: callback, memo: &memo) }
             return .accepted(message, new: true)
         }
     }
 
     /// One JSON callback after the receipt delay (gathered with others when the gateway batches its receipts); dead
     /// numbers and the failed share report "failed".
-    private func scheduleReceipt(for message: SimulatedMessage, reference: String?, callback: String) {
+    private func scheduleReceipt(for message: SimulatedMessage, reference: String?, callback: String, memo: inout GatewayRequestMemo) {
         let behaviour = simulator.behaviour(.gateway)
         guard behaviour.receipts else { return }
         let error: String? = if simulator.isDead(.gateway, message.recipient) {
@@ -80,16 +82,31 @@ struct GatewayRoutes {
         } else {
             nil
         }
-        let body: JSON = [
-            "id": .string(message.messageId), "reference": .optional(reference),
-            "status": error == nil ? "delivered" : "failed", "error": .optional(error),
-            "at": .string(Date().addingTimeInterval(simulator.configuration.receiptDelay.seconds).ISO8601Format()),
-        ]
+        let at = memo.receiptTime(delay: simulator.configuration.receiptDelay)
+        let body = Self.receiptBody(id: message.messageId, reference: reference, status: error == nil ? "delivered" : "failed", error: error, at: at)
         let post = ReceiptJob.Post(
             delay: simulator.configuration.receiptDelay, url: callback, contentType: "application/json",
-            body: body.bytes, signing: .gateway(secret: simulator.baseCredentials.gateway.webhookSecret)
+            body: body, signing: .gateway(secret: simulator.baseCredentials.gateway.webhookSecret)
         )
         simulator.enqueue(ReceiptJob(provider: .gateway, posts: [post], batchable: simulator.configuration.gatewayReceiptBatch > 1))
+    }
+
+    /// A receipt's JSON as ``JSON/write(to:)`` writes the object `{id, reference, status, error, at}` (keys sorted, a
+    /// missing value as null), without building the object: one is written for every message.
+    static func receiptBody(id: String, reference: String?, status: String, error: String?, at: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(128 + id.utf8.count + (reference?.utf8.count ?? 0))
+        func member(_ name: StaticString, _ value: String?) {
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            if let value { JSON.quote(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        }
+        member(#"{"at":"#, at)
+        member(#","error":"#, error)
+        member(#","id":"#, id)
+        member(#","reference":"#, reference)
+        member(#","status":"#, status)
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 
     static func error(_ status: Int, _ code: String, _ message: String, headers: [(String, String)] = []) -> Response {

@@ -29,7 +29,7 @@ extension JSON {
         }
     }
 
-    private static func quote(_ text: String, to out: inout [UInt8]) {
+    static func quote(_ text: String, to out: inout [UInt8]) {
         out.append(0x22)
         // Most strings need no escape: copied whole.
         guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
