@@ -31,6 +31,8 @@ public enum Keys {
     public static func event(_ id: String) -> String { "nm:{e:\(id)}" }
     /// The event as published (its data and recipients); expires with the retention.
     public static func eventBody(_ id: String) -> String { "nm:{e:\(id)}:body" }
+    /// The texts fan-out rendered for an event, which its records name instead of holding (``EventMessages``).
+    public static func eventMessages(_ id: String) -> String { "nm:{e:\(id)}:messages" }
     /// An event's notification ids (score 0, walked in id order so pages never skip or repeat).
     public static func eventNotifications(_ id: String) -> String { "nm:{e:\(id)}:notifications" }
     /// On a cluster, the moves being counted on the event (`<notification id> <mark>`), so a move counted but whose

@@ -23,11 +23,13 @@ public struct NotificationStore: Sendable {
     }
 
     /// Creates many notifications in one pipeline; existing ones are left as they are and reported.
+    /// Their texts go under their events first (``EventMessages``), and each record names its own.
     public func create(_ notifications: [NotificationRecord], detail: (NotificationRecord) -> String) async throws -> [Creation] {
         let seconds = Int(retention.components.seconds)
-        let commands = notifications.map { n in
+        let references = try await writeTexts(notifications)
+        let commands = zip(notifications, references).map { n, reference in
             var command = RedisCommand("EVALSHA", NotificationScripts.create.sha1, 1, Keys.notification(n.id), detail(n), seconds)
-            Self.appendFields(n, to: &command)
+            Self.appendFields(n, reference: reference, to: &command)
             return command
         }
         let replies = try await redis.evalshaPipeline(NotificationScripts.create, commands: commands)
@@ -67,7 +69,8 @@ public struct NotificationStore: Sendable {
             RedisCommand("HGETALL", Keys.notification(id)),
             RedisCommand("LRANGE", Keys.timeline(id), 0, -1),
         ])
-        guard let (n, f) = try Self.record(id, replies[0]) else { return nil }
+        guard let read = try Self.record(id, replies[0]) else { return nil }
+        guard let (n, f) = Self.filled(read, from: try await texts(of: [read])) else { throw Self.textGone(id) }
         // Records made before the lines were kept in them (no `lines`) have the rest in a list.
         let count = Int(f["lines"] ?? "") ?? 0
         let kept = count > 0 ? (1...count).compactMap { f["l\($0)"].map { Array($0.utf8) } } : []
@@ -82,7 +85,13 @@ public struct NotificationStore: Sendable {
     /// A notification without its timeline (what delivery needs: one read, nothing to decode), or nil.
     public func loadRecord(_ id: String) async throws -> (notification: NotificationRecord, fields: [String: String])? {
         guard Digest.isID(id, prefix: "ntf_") else { return nil }
-        return try Self.record(id, try await redis.send("HGETALL", Keys.notification(id)))
+        guard let read = try Self.record(id, try await redis.send("HGETALL", Keys.notification(id))) else { return nil }
+        guard let record = Self.filled(read, from: try await texts(of: [read])) else { throw Self.textGone(id) }
+        return record
+    }
+
+    private static func textGone(_ id: String) -> StoreError {
+        StoreError.corrupt(Keys.notification(id), "the text it names is no longer under its event")
     }
 
     /// Many records without timelines in one round trip, in the order asked; nil for one missing or unreadable
@@ -90,8 +99,10 @@ public struct NotificationStore: Sendable {
     public func loadRecords(_ ids: [String]) async throws -> [(notification: NotificationRecord, fields: [String: String])?] {
         let valid = ids.filter { Digest.isID($0, prefix: "ntf_") }
         let replies = try await redis.pipeline(valid.map { RedisCommand("HGETALL", Keys.notification($0)) })
+        let records = zip(valid, replies).map { id, reply in (try? Self.record(id, reply)) ?? nil }
+        let texts = try await texts(of: records)
         var read: [String: (NotificationRecord, [String: String])] = [:]
-        for (id, reply) in zip(valid, replies) { read[id] = (try? Self.record(id, reply)) ?? nil }
+        for (id, record) in zip(valid, records) { read[id] = record.flatMap { Self.filled($0, from: texts) } }
         return ids.map { read[$0] }
     }
 
@@ -104,7 +115,8 @@ public struct NotificationStore: Sendable {
 
     /// The record's fields as name/value arguments, appended one by one: an array of `any RedisArgument` per record
     /// (built, concatenated, copied into the command and destroyed) cost a tenth of fan-out's CPU.
-    static func appendFields(_ n: NotificationRecord, to command: inout RedisCommand) {
+    /// `reference` names the record's text under its event, written there already; without one the text is in the record.
+    static func appendFields(_ n: NotificationRecord, reference: String?, to command: inout RedisCommand) {
         func field(_ name: String, _ value: String) {
             command.append(name)
             command.append(value)
@@ -121,7 +133,9 @@ public struct NotificationStore: Sendable {
         field("createdAt", String(Int(n.createdAt.timeIntervalSince1970)))
         if let r = n.reference { field("reference", r) }
         if n.callback { field("cb", "1") }
-        if let m = n.message {
+        if let reference {
+            field("msg", reference)
+        } else if let m = n.message {
             field("body", m.body)
             if let s = m.subject { field("subject", s) }
             if let h = m.html { field("html", h) }
