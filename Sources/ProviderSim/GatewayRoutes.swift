@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Transport
 
 /// The generic SMS gateway: `POST /sms/v1/messages` (one message) and `POST /sms/v1/messages/batch` (several), with a
 /// bearer API key, JSON in and out.
