@@ -1,4 +1,3 @@
-import Crypto
 import NotifyCore
 import Redis
 import Synchronization
@@ -25,12 +24,7 @@ public struct EventMessages: Sendable {
     /// What a record calls its text: language, channel and a digest of the text, so a text rendered differently later
     /// (templates changed in the middle of a fan-out) gets a name of its own and never replaces one already named.
     public static func reference(language: Language, channel: Channel, message: RenderedMessage) -> String {
-        var hash = SHA256()
-        for part in [message.subject ?? "", message.body, message.html ?? ""] {
-            hash.update(data: Array(part.utf8))
-            hash.update(data: [0])
-        }
-        let digest = hash.finalize().withUnsafeBytes { Hex.encode(UnsafeRawBufferPointer(rebasing: $0.prefix(8))) }
+        let digest = Digest.sha256Hex("\(message.subject ?? "")\0\(message.body)\0\(message.html ?? "")").prefix(16)
         return "\(language.rawValue):\(channel.rawValue):\(digest)"
     }
 

@@ -58,7 +58,7 @@ struct GatewayRoutes {
         }
         let message = SimulatedMessage(
             provider: Provider.gateway.rawValue, recipient: to, text: text,
-            idempotencyKey: key, messageId: "gw-" + MessageIDs.next()
+            idempotencyKey: key, messageId: "gw-" + MessageIDs.next().uuidString.lowercased()
         )
         switch simulator.record(message, for: .gateway, key: key) {
         case .duplicate(let earlier):
