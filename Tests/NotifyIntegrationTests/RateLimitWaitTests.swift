@@ -17,9 +17,12 @@ struct RateLimitWaitTests {
         let first = try await kit.queued(try await kit.resident("880101234", phone: "+97336001234"), channel: .sms)
         let second = try await kit.queued(try await kit.resident("880101235", phone: "+97336001235"), channel: .sms)
         let sms = ScriptedAdapter("gw", [.success("gw-1"), .success("gw-2")])
-        // One token every 4 s, and a 4 s lease: a send must start within the first second of its lease.
-        let delivery = kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms, ratePerSecond: 0.25)])), lease: .seconds(4))
+        // One token every 10 s, and a 4 s lease: a send must start within the first second of its lease.
+        let delivery = kit.delivery(.sms, ChannelPools(ProviderPool([.init(adapter: sms, ratePerSecond: 0.1)])), lease: .seconds(4))
         try await delivery.deliver(first.id)
+        // The bucket is emptied right before the second send, so a slow machine between the two sends cannot refill it.
+        let limiter = RateLimiter(redis: env.redis)
+        while try await limiter.take("provider:gw", rate: 0.1, burst: 1) == nil {}
         try await delivery.deliver(second.id)
         #expect(sms.calls == 1)
         let held = try #require(try await kit.notifications.load(second.id))
@@ -29,8 +32,8 @@ struct RateLimitWaitTests {
         #expect(try await env.redis.send("ZSCORE", Keys.delayed("sms"), second.id).string != nil, "scheduled to come back")
         // When it comes back and the provider has room, it is sent once and counted once. On a loaded machine the steps
         // before the limiter can take up the send's first second, and it goes back again: it comes back until it is sent.
-        for _ in 0..<3 {
-            try await Task.sleep(for: .seconds(4))
+        for _ in 0..<6 {
+            try await Task.sleep(for: .seconds(3))
             try await delivery.deliver(second.id)
             if try await kit.status(second.id) == .sent { break }
         }
