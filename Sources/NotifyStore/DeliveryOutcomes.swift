@@ -87,7 +87,7 @@ public struct DeliveryOutcomes: Sendable {
         let member = journaled && !known.isEmpty ? ReceiptWatch.journalMember(known.map { reports[$0] }) : nil
         let journal = member.map { ReceiptWatch.journalCommand(member: $0, now: now) }
         let staged = try await redis.pipeline(stages: [journal.map { [$0] } ?? [], commands])
-        if let failed = staged[0].first(where: { if case .error = $0 { true } else { false } }) { throw StoreError.unexpected("receipt journal", failed) }
+        try StoreError.check(staged[0], "receipt journal")
         let replies = staged[1]
         var moved: [(index: Int, move: EventStore.CountedMove)] = []
         for (k, i) in known.enumerated() {

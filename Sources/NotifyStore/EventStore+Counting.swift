@@ -92,24 +92,21 @@ extension EventStore {
         let replies: [[RedisValue]]
         if clear.isEmpty {
             replies = try await redis.pipeline(stages: [counts, marks + settling, then])
-            try Self.check(replies[0])
+            try StoreError.check(replies[0], "write after a count")
         } else {
             let counted = try await redis.evalshaPipeline(EventScripts.countOnce, commands: counts)
-            try Self.check(counted)
+            try StoreError.check(counted, "write after a count")
             replies = [counted] + (try await redis.pipeline(stages: [marks + settling, clear + then]))
         }
-        try Self.check(Array(replies[1].prefix(marks.count)))
+        try StoreError.check(Array(replies[1].prefix(marks.count)), "write after a count")
         for (settle, reply) in zip(settles, replies[1].dropFirst(marks.count)) {
             guard case .error(let message) = reply else { continue }
             guard message.hasPrefix("NOSCRIPT") else { throw StoreError.unexpected("settle count", reply) }
             _ = try await redis.evalsha(NotificationScripts.settleCount, keys: settle.keys, args: settle.args)
         }
-        try Self.check(replies[2])
+        try StoreError.check(replies[2], "write after a count")
     }
 
-    private static func check(_ replies: [RedisValue]) throws {
-        if let failed = replies.first(where: { if case .error = $0 { true } else { false } }) { throw StoreError.unexpected("write after a count", failed) }
-    }
 
     /// The status an event's counts show for a notification: a send in progress still counts as queued.
     static func counted(_ status: NotificationStatus) -> NotificationStatus { status == .sending ? .queued : status }

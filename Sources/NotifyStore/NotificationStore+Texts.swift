@@ -21,7 +21,7 @@ extension NotificationStore {
         // A day past the records' own retention, counted from this batch: no record outlives its text.
         let seconds = Int(retention.components.seconds) + 86_400
         let replies = try await redis.pipeline(byEvent.flatMap { EventMessages.writeCommands(eventId: $0.key, $0.value, seconds: seconds) })
-        if let refused = replies.first(where: { if case .error = $0 { true } else { false } }) { throw StoreError.unexpected("event texts", refused) }
+        try StoreError.check(replies, "event texts")
         return references
     }
 

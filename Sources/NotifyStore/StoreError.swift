@@ -14,6 +14,10 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     static func unexpected(_ what: String, _ value: RedisValue) -> StoreError {
         StoreError(.unexpectedReply, "unexpected reply to \(what): \(value)")
     }
+    /// Throws ``unexpected(_:_:)`` for the first error among a pipeline's `replies`, if any.
+    static func check(_ replies: [RedisValue], _ what: String) throws {
+        if let failed = replies.first(where: { $0.errorMessage != nil }) { throw unexpected(what, failed) }
+    }
     static func badKey(_ why: String) -> StoreError { StoreError(.badKey, why) }
     static func corrupt(_ key: String, _ why: String) -> StoreError { StoreError(.corruptRecord, "record \(key) is unreadable: \(why)") }
 

@@ -27,16 +27,16 @@ public struct TopicStore: Sendable {
     /// once that is written, the topic's members, so a member of a topic always has it in their list (which erasure
     /// walks). On a cluster the two live on different nodes, so one pipeline would not keep that order.
     public func subscribe(_ cprs: [CPR], to topic: String) async throws {
-        try Self.check(try await redis.pipeline(cprs.map { RedisCommand("SADD", Keys.residentTopics($0), topic) }))
-        try Self.check(try await redis.pipeline(cprs.map { RedisCommand("ZADD", Keys.topicMembers(topic, shard: Self.shard(of: $0)), 0, $0.value) }))
+        try StoreError.check(try await redis.pipeline(cprs.map { RedisCommand("SADD", Keys.residentTopics($0), topic) }), "topic membership")
+        try StoreError.check(try await redis.pipeline(cprs.map { RedisCommand("ZADD", Keys.topicMembers(topic, shard: Self.shard(of: $0)), 0, $0.value) }), "topic membership")
     }
 
     /// Leaves the topic's members first, then the resident's own list: the reverse of `subscribe`.
     public func unsubscribe(_ cpr: CPR, from topic: String) async throws {
-        try Self.check(try await redis.orderedPipeline([
+        try StoreError.check(try await redis.orderedPipeline([
             RedisCommand("ZREM", Keys.topicMembers(topic, shard: Self.shard(of: cpr)), cpr.value),
             RedisCommand("SREM", Keys.residentTopics(cpr), topic),
-        ]))
+        ]), "topic membership")
     }
 
     /// The resident's topics, sorted.
@@ -61,11 +61,5 @@ public struct TopicStore: Sendable {
     public func count(_ topic: String) async throws -> Int {
         let replies = try await redis.pipeline((0..<Self.shards).map { RedisCommand("ZCARD", Keys.topicMembers(topic, shard: $0)) })
         return replies.reduce(0) { $0 + ($1.int ?? 0) }
-    }
-
-    private static func check(_ replies: [RedisValue]) throws {
-        if let bad = replies.first(where: { if case .error = $0 { return true } else { return false } }) {
-            throw StoreError.unexpected("topic membership", bad)
-        }
     }
 }
