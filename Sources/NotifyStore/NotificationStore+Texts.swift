@@ -6,10 +6,10 @@ extension NotificationStore {
     /// (nil for a record without one). A batch's records share a few texts: each is digested and written once.
     func writeTexts(_ notifications: [NotificationRecord]) async throws -> [String?] {
         var byEvent: [String: [String: RenderedMessage]] = [:]
-        var known: [String: (message: RenderedMessage, reference: String)] = [:]
+        var known: [TextKey: (message: RenderedMessage, reference: String)] = [:]
         let references = notifications.map { n -> String? in
             guard let m = n.message else { return nil }
-            let key = "\(n.eventId) \(n.language.rawValue) \(n.channel.rawValue)"
+            let key = TextKey(eventId: n.eventId, language: n.language, channel: n.channel)
             // The same strings for a whole batch (fan-out renders once per language and channel): compared in O(1).
             if let k = known[key], k.message == m { return k.reference }
             let reference = EventMessages.reference(language: n.language, channel: n.channel, message: m)
@@ -23,6 +23,13 @@ extension NotificationStore {
         let replies = try await redis.pipeline(byEvent.flatMap { EventMessages.writeCommands(eventId: $0.key, $0.value, seconds: seconds) })
         try StoreError.check(replies, "event texts")
         return references
+    }
+
+    /// What a batch's records with the same text share (no string built for each of a million records).
+    private struct TextKey: Hashable {
+        let eventId: String
+        let language: Language
+        let channel: Channel
     }
 
     /// The texts that `records` name instead of holding, read in one round trip (or from memory).
