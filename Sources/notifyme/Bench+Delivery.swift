@@ -9,7 +9,7 @@ extension Bench {
     static let settled: [NotificationStatus] = [.sent, .delivered, .failed, .expired, .suppressed]
 
     /// Publishes one alert to `topic` through the API and waits until all `expected` notifications are settled.
-    static func deliver(label: String, topic: String, expected: Int, http: BenchHTTP, stack: BenchStack, service: BenchService, key: String,
+    static func deliver(label: String, round: Int, topic: String, expected: Int, http: BenchHTTP, stack: BenchStack, service: BenchService, key: String,
                         report: BenchReport) async throws -> BenchSummary.Delivery {
         let before = try await RedisInfo.read(stack.redis)
         // Redis's CPU comes from INFO: it counts its AOF rewrites apart, and works for a given server or cluster too.
@@ -18,8 +18,8 @@ extension Bench {
         let batchesBefore = stack.sim.gatewayBatches
         let mailBefore = stack.smtp?.counts ?? SMTPCounts()
         let started = ContinuousClock.now
-        let body = #"{"type":"emergency.alert","topic":"\#(topic)","data":{"area":"Bench","message":"Benchmark alert \#(label)"}}"#
-        let response = try await http.post("\(stack.apiBase)/v1/events", token: key, idempotencyKey: "bench-\(label)-\(Date().timeIntervalSince1970)",
+        let body = #"{"type":"emergency.alert","topic":"\#(topic)","data":{"area":"Bench","message":"Benchmark alert \#(label) \#(round)"}}"#
+        let response = try await http.post("\(stack.apiBase)/v1/events", token: key, idempotencyKey: "bench-\(label)-\(round)-\(Date().timeIntervalSince1970)",
                                            json: body)
         guard response.status == 202, let id = (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])?["id"] as? String else {
             throw CLI.fail("publishing the \(label) alert failed: \(response.status) \(response.bodyString)")
@@ -40,8 +40,10 @@ extension Bench {
                                             cpuMicrosecondsPerNotification: perNotification, coresBusy: cpu.machineBusy / seconds,
                                             gatewayMessagesPerBatch: batchRequests > 0 ? Double(batchedMessages) / Double(batchRequests) : nil,
                                             redisAOFRewrites: rewrites)
+        figures.round = round
+        figures.tail = try await tail(after: after, since: before, cpuBefore: cpuBefore, pids: pids, expected: expected, redis: stack.redis)
         figures.redisCommandCosts = after.commandCosts(since: before, per: expected)
-        report.line("end to end, \(label): \(BenchReport.number(Double(expected))) notifications in \(BenchReport.number(seconds, 2)) s = "
+        report.line("end to end, \(label)\(round > 1 ? " (run \(round))" : ""): \(BenchReport.number(Double(expected))) notifications in \(BenchReport.number(seconds, 2)) s = "
             + "\(BenchReport.number(figures.perSecond)) per second, \(BenchReport.number(figures.redisCommandsPerNotification, 1)) Redis commands each")
         // Where the time went: every process shares these cores, so a notification's cost is the sum.
         var parts = ["service", "simulator", "redis"].compactMap { name in perNotification[name].map { "\(name) \(BenchReport.number($0)) µs" } }
@@ -53,6 +55,12 @@ extension Bench {
             + "\(BenchReport.number(figures.coresBusy, 2)) of \(ProcessInfo.processInfo.activeProcessorCount) cores busy")
         report.line("  Redis time per notification by command (a script's commands count in its line too): "
             + RedisInfo.describe(figures.redisCommandCosts))
+        if let tail = figures.tail {
+            let cpu = ["service", "simulator", "redis"].compactMap { name in tail.cpuMicrosecondsPerNotification[name].map { "\(name) \(BenchReport.number($0))" } }
+            report.line("  with what the run left going (receipts, counts), quiet \(BenchReport.number(tail.seconds, 2)) s after: "
+                + "\(BenchReport.number(tail.redisCommandsPerNotification, 1)) Redis commands and \(BenchReport.number(tail.cpuMicroseconds)) µs of CPU "
+                + "each (\(cpu.joined(separator: ", ")))")
+        }
         if let perBatch = figures.gatewayMessagesPerBatch {
             report.line("  SMS gateway: \(BenchReport.number(Double(batchedMessages))) messages in \(BenchReport.number(Double(batchRequests))) batch requests, "
                 + "\(BenchReport.number(perBatch, 1)) each")
@@ -86,5 +94,44 @@ extension Bench {
             try await Task.sleep(for: .milliseconds(20))
         }
         bar.finish()
+    }
+
+    /// The median rate of each cohort over its repeated runs, with the slowest and fastest beside it.
+    static func reportMedians(_ runs: [BenchSummary.Delivery], report: BenchReport) {
+        var order: [String] = []
+        for run in runs where !order.contains(run.channel) { order.append(run.channel) }
+        for channel in order {
+            let rates = runs.filter { $0.channel == channel }.map(\.perSecond).sorted()
+            guard let low = rates.first, let high = rates.last else { continue }
+            let middle = rates.count % 2 == 1 ? rates[rates.count / 2] : (rates[rates.count / 2 - 1] + rates[rates.count / 2]) / 2
+            report.line("median of \(rates.count) runs, \(channel): \(BenchReport.number(middle)) per second "
+                + "(\(BenchReport.number(low)) to \(BenchReport.number(high)))")
+        }
+    }
+
+    /// Waits until Redis goes quiet after a run (what the accepted sends set going, receipts above all, may outlast the
+    /// timed window), then gives the run's cost with that tail: nil when Redis stays busy for 30 s.
+    static func tail(after window: RedisInfo, since before: RedisInfo, cpuBefore: ProcessCPU, pids: [String: pid_t], expected: Int,
+                     redis: RedisClient) async throws -> BenchSummary.Tail? {
+        let started = ContinuousClock.now
+        // Idle workers still poll their queues and sweep now and then: a few commands a second. Quiet twice running, as
+        // the last receipts come a receipt delay (200 ms) after the last acceptance.
+        let quiet = max(50, expected / 500)
+        var last = window, quietBefore = false
+        while ContinuousClock.now - started < .seconds(30) {
+            try await Task.sleep(for: .milliseconds(250))
+            let now = try await RedisInfo.read(redis)
+            defer { last = now }
+            let isQuiet = now.commandsProcessed - last.commandsProcessed < quiet
+            defer { quietBefore = isQuiet }
+            guard isQuiet && quietBefore else { continue }
+            var spent = ProcessCPU.read(pids).since(cpuBefore).seconds
+            spent["redis"] = now.cpuSeconds - before.cpuSeconds
+            let each = Double(max(1, expected))
+            return BenchSummary.Tail(seconds: (ContinuousClock.now - started).seconds,
+                                     redisCommandsPerNotification: Double(now.commandsProcessed - before.commandsProcessed) / each,
+                                     cpuMicrosecondsPerNotification: spent.mapValues { $0 * 1e6 / each })
+        }
+        return nil
     }
 }

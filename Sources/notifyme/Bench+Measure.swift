@@ -20,7 +20,11 @@ extension Bench {
         report.line("host reference: \(reference.description) (figures compare only beside these)")
 
         if !scenarios.isDisjoint(with: ["latency", "delivery", "steady"]) {
-            for cohort in [BenchCohort.sms, .email, .push] {
+            // The latency and steady runs publish to the SMS cohort's topic; the mixed run needs all three.
+            let runs = scenarios.contains("delivery") ? deliveryRuns : []
+            let needed = runs.contains("mixed") || !scenarios.isDisjoint(with: ["latency", "steady"])
+                ? [BenchCohort.sms, .email, .push] : [BenchCohort.sms, .email, .push].filter { runs.contains($0.rawValue) }
+            for cohort in needed {
                 summary.seeding.append(try await seed(population, cohort, count: residents, alsoIn: BenchCohort.mixedTopic, report: report))
             }
             try await Self.rewriteAppendOnlyFile(stack, report: report)
@@ -42,12 +46,15 @@ extension Bench {
                     try await Self.waitForQueues(stack, report: report)
                 }
                 if scenarios.contains("delivery") {
-                    for cohort in [BenchCohort.sms, .email, .push] {
-                        summary.delivery.append(try await Self.deliver(label: cohort.rawValue, topic: cohort.topic, expected: residents, http: http,
-                                                                       stack: stack, service: service, key: key, report: report))
+                    for round in 1...`repeat` {
+                        for run in runs {
+                            let cohort = BenchCohort(rawValue: run)
+                            summary.delivery.append(try await Self.deliver(label: run, round: round, topic: cohort?.topic ?? BenchCohort.mixedTopic,
+                                                                           expected: cohort == nil ? 3 * residents : residents, http: http,
+                                                                           stack: stack, service: service, key: key, report: report))
+                        }
                     }
-                    summary.delivery.append(try await Self.deliver(label: "mixed", topic: BenchCohort.mixedTopic, expected: 3 * residents, http: http,
-                                                                   stack: stack, service: service, key: key, report: report))
+                    if `repeat` > 1 { Self.reportMedians(summary.delivery, report: report) }
                 }
                 if scenarios.contains("steady") {
                     summary.steady = try await Self.steady(http: http, stack: stack, service: service, key: key, residents: residents,

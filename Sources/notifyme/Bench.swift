@@ -55,6 +55,13 @@ struct Bench: AsyncParsableCommand {
     var steadySeconds = 600
     @Option(help: "Scenarios to run, comma separated: latency, delivery, fanout, steady (not run unless named).")
     var only = "latency,delivery,fanout"
+    @Option(help: "Delivery runs to make, comma separated: sms, email, push, mixed.")
+    var cohorts = "sms,email,push,mixed"
+    @Option(help: """
+        Times each delivery run is made, a new alert each time; with more than one the median of each cohort is printed \
+        too (this machine's speed can swing a fifth between runs a minute apart).
+        """)
+    var `repeat` = 1
     @Option(help: """
         Sends in flight per channel in the NotifyMe process (1 to 4,096). With Redis and the simulator on the same \
         two cores, 128 left a fifth of them idle, 1,024 less than a tenth.
@@ -76,12 +83,20 @@ struct Bench: AsyncParsableCommand {
     @Flag(help: "Keep the working folder (configuration, logs, Redis data) and print where it is.")
     var keep = false
 
-    var scenarios: Set<String> { Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
+    var scenarios: Set<String> { Self.list(only) }
+    /// The delivery runs asked for, in the order they are made.
+    var deliveryRuns: [String] { ["sms", "email", "push", "mixed"].filter(Self.list(cohorts).contains) }
+
+    private static func list(_ text: String) -> Set<String> { Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
 
     func validate() throws {
         guard scenarios.isSubset(of: ["latency", "delivery", "fanout", "steady"]), !scenarios.isEmpty else {
             throw ValidationError("--only takes latency, delivery, fanout and steady, comma separated")
         }
+        guard Self.list(cohorts).isSubset(of: ["sms", "email", "push", "mixed"]), !Self.list(cohorts).isEmpty else {
+            throw ValidationError("--cohorts takes sms, email, push and mixed, comma separated")
+        }
+        guard (1...100).contains(`repeat`) else { throw ValidationError("--repeat must be between 1 and 100") }
         guard (1...10_000).contains(steadyRate), steadySeconds > 0 else {
             throw ValidationError("--steady-rate must be between 1 and 10,000 and --steady-seconds positive")
         }

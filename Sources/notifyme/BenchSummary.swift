@@ -40,6 +40,8 @@ struct BenchSummary: Codable, Sendable {
     /// One topic event from POST /v1/events until every notification was accepted by its provider.
     struct Delivery: Codable, Sendable {
         var channel: String
+        /// Which of `--repeat` runs of this cohort it was, from 1.
+        var round = 1
         var notifications: Int
         var seconds: Double
         var perSecond: Double
@@ -57,6 +59,20 @@ struct BenchSummary: Codable, Sendable {
         var smtpMessages: Int?
         /// Redis's time per notification in each command (`INFO commandstats`), most first.
         var redisCommandCosts: [CommandCost] = []
+        /// The run's cost with what it left going once timed (receipts and their counts), until Redis went quiet.
+        var tail: Tail?
+    }
+
+    /// A delivery run's cost counted until Redis goes quiet after it, not only until the last acceptance: the figure
+    /// that settings trading acceptance speed for later work are compared by.
+    struct Tail: Codable, Sendable {
+        /// From the end of the timed window until Redis went quiet (seen at its second quiet quarter second running).
+        var seconds: Double
+        var redisCommandsPerNotification: Double
+        /// As ``Delivery/cpuMicrosecondsPerNotification``, over the window and the tail.
+        var cpuMicrosecondsPerNotification: [String: Double]
+
+        var cpuMicroseconds: Double { ["service", "simulator", "redis"].reduce(0) { $0 + (cpuMicrosecondsPerNotification[$1] ?? 0) } }
     }
 
     /// Redis's calls and microseconds of one command, per notification. A command a script runs also counts in the

@@ -105,6 +105,54 @@ struct BenchCommandTests {
         #expect(left.isEmpty)
     }
 
+    @Test func repeatedRunsOfChosenCohortsPrintTheirMediansAndTheCostOfWhatTheyLeftGoing() async throws {
+        let dir = try Loopback.temporaryDirectory("nm-bench")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let summaryPath = dir.appendingPathComponent("summary.json").path
+        let result = try await NotifymeBinary.run(["bench", "--only", "delivery", "--cohorts", "push,sms", "--repeat", "3", "--residents", "60",
+                                                   "--json", summaryPath], env: ["TMPDIR": dir.path])
+        #expect(result.code == 0, "\(result.out)\n\(result.err)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath))) as? [String: Any])
+        // Only the cohorts asked for are registered and run, in the bench's order, three times over.
+        #expect((summary["seeding"] as? [[String: Any]] ?? []).map { $0["cohort"] as? String } == ["sms", "push"])
+        let delivery = summary["delivery"] as? [[String: Any]] ?? []
+        #expect(delivery.map { $0["channel"] as? String } == ["sms", "push", "sms", "push", "sms", "push"])
+        #expect(delivery.map { $0["round"] as? Int } == [1, 1, 2, 2, 3, 3])
+        // Each repeat is a new alert: every resident gets each one.
+        #expect(delivery.allSatisfy { $0["notifications"] as? Int == 60 })
+        for channel in ["sms", "push"] {
+            let rates = delivery.filter { $0["channel"] as? String == channel }.compactMap { $0["perSecond"] as? Double }.sorted()
+            #expect(rates.count == 3)
+            #expect(result.out.contains("median of 3 runs, \(channel): \(Self.grouped(rates[1])) per second"), "\(rates)\n\(result.out)")
+        }
+        #expect(result.out.contains("end to end, sms (run 2): 60 notifications"), "\(result.out)")
+        // SMS receipts come after the last acceptance: counted with the tail, the run costs more commands than inside it.
+        for run in delivery {
+            let tail = try #require(run["tail"] as? [String: Any], "\(run)")
+            #expect((tail["seconds"] as? Double ?? -1) >= 0)
+            let inside = run["redisCommandsPerNotification"] as? Double ?? 0
+            #expect((tail["redisCommandsPerNotification"] as? Double ?? 0) >= inside, "\(run)")
+            let cpu = tail["cpuMicrosecondsPerNotification"] as? [String: Double] ?? [:]
+            #expect((cpu["service"] ?? 0) > 0 && (cpu["redis"] ?? 0) > 0, "\(tail)")
+        }
+        let sms = delivery.filter { $0["channel"] as? String == "sms" }
+        #expect(sms.contains { run in
+            ((run["tail"] as? [String: Any])?["redisCommandsPerNotification"] as? Double ?? 0) > (run["redisCommandsPerNotification"] as? Double ?? 0)
+        }, "\(sms)")
+        #expect(result.out.contains("with what the run left going (receipts, counts), quiet"), "\(result.out)")
+    }
+
+    /// A rate as the bench prints it: no decimals, thousands grouped with commas.
+    static func grouped(_ value: Double) -> String {
+        let digits = String(format: "%.0f", value)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
+
     @Test func aSteadyRunSamplesMemoryAtTheStartAndTheEnd() async throws {
         let dir = try Loopback.temporaryDirectory("nm-bench")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -126,7 +174,8 @@ struct BenchCommandTests {
     }
 
     @Test func badOptionsAreUsageErrors() async throws {
-        for args in [["--only", "everything"], ["--residents", "0"], ["--rate", "-5"], ["--steady-rate", "0"], ["--concurrency", "4097"]] {
+        for args in [["--only", "everything"], ["--residents", "0"], ["--rate", "-5"], ["--steady-rate", "0"], ["--concurrency", "4097"],
+                     ["--cohorts", "fax"], ["--cohorts", ""], ["--repeat", "0"]] {
             let result = try await NotifymeBinary.run(["bench"] + args, env: [:])
             #expect(result.code == 64, "\(args): \(result.err)")
         }
