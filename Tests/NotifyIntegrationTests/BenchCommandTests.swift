@@ -12,134 +12,133 @@ struct BenchCommandTests {
         return script["microseconds"] as? Double ?? 0
     }
 
-    @Test func aRunAgainstAClusterSpreadsItsQueuesAndAddsUpEveryMaster() async throws {
-        let cluster = try await OffPool.run { try RedisCluster.start() }
-        defer { cluster.stop() }
+    /// Runs `notifyme bench` with `args` and `--json` in a folder of its own, which `body` gets with the exit code, the
+    /// output and the summary; the folder goes after.
+    static func withBench(_ args: [String],
+                          _ body: (_ result: (code: Int32, out: String, err: String), _ summary: [String: Any], _ dir: URL) throws -> Void) async throws {
         let dir = try Loopback.temporaryDirectory("nm-bench")
         defer { try? FileManager.default.removeItem(at: dir) }
         let summaryPath = dir.appendingPathComponent("summary.json").path
-        let result = try await NotifymeBinary.run(["bench", "--redis", cluster.url, "--partitions", "3", "--only", "delivery,fanout",
-                                                   "--residents", "100", "--topic-size", "1000", "--json", summaryPath], env: ["TMPDIR": dir.path])
+        let result = try await NotifymeBinary.run(["bench"] + args + ["--json", summaryPath], env: ["TMPDIR": dir.path])
         #expect(result.code == 0, "\(result.out)\n\(result.err)")
-        #expect(result.out.contains("the given Redis Cluster (3 masters), 3 partitions per channel queue"), "\(result.out)")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath))) as? [String: Any])
-        let machine = try #require(summary["machine"] as? [String: Any])
-        #expect(machine["redisMasters"] as? Int == 3 && machine["partitions"] as? Int == 3)
-        let delivery = summary["delivery"] as? [[String: Any]] ?? []
-        #expect(delivery.map { $0["notifications"] as? Int } == [100, 100, 100, 300])
-        for run in delivery {
-            #expect((run["redisCommandsPerNotification"] as? Double ?? 0) > 1)
-            // Redis's CPU is read from each master's INFO, so a given cluster's counts too.
-            let cpu = run["cpuMicrosecondsPerNotification"] as? [String: Double] ?? [:]
-            #expect((cpu["redis"] ?? 0) > 0 && (cpu["redisAOFRewrites"] ?? -1) >= 0, "\(cpu)")
-            #expect(run["redisAOFRewrites"] is Int)
-            #expect(Self.scriptCost(run) > 0, "\(run)")
-        }
-        #expect((summary["fanout"] as? [String: Any])?["queued"] as? Int == 1000)
-        // Every master holds part of the data: the load spread over the cluster.
-        for port in cluster.ports {
-            let keys = Int(try cluster.redisCLI(port: port, ["DBSIZE"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-            #expect(keys > 300, "127.0.0.1:\(port) holds \(keys) keys")
+        try body(result, summary, dir)
+    }
+
+    @Test func aRunAgainstAClusterSpreadsItsQueuesAndAddsUpEveryMaster() async throws {
+        let cluster = try await OffPool.run { try RedisCluster.start() }
+        defer { cluster.stop() }
+        let args = ["--redis", cluster.url, "--partitions", "3", "--only", "delivery,fanout", "--residents", "100", "--topic-size", "1000"]
+        try await Self.withBench(args) { result, summary, _ in
+            #expect(result.out.contains("the given Redis Cluster (3 masters), 3 partitions per channel queue"), "\(result.out)")
+            let machine = try #require(summary["machine"] as? [String: Any])
+            #expect(machine["redisMasters"] as? Int == 3 && machine["partitions"] as? Int == 3)
+            let delivery = summary["delivery"] as? [[String: Any]] ?? []
+            #expect(delivery.map { $0["notifications"] as? Int } == [100, 100, 100, 300])
+            for run in delivery {
+                #expect((run["redisCommandsPerNotification"] as? Double ?? 0) > 1)
+                // Redis's CPU is read from each master's INFO, so a given cluster's counts too.
+                let cpu = run["cpuMicrosecondsPerNotification"] as? [String: Double] ?? [:]
+                #expect((cpu["redis"] ?? 0) > 0 && (cpu["redisAOFRewrites"] ?? -1) >= 0, "\(cpu)")
+                #expect(run["redisAOFRewrites"] is Int)
+                #expect(Self.scriptCost(run) > 0, "\(run)")
+            }
+            #expect((summary["fanout"] as? [String: Any])?["queued"] as? Int == 1000)
+            // Every master holds part of the data: the load spread over the cluster.
+            for port in cluster.ports {
+                let keys = Int(try cluster.redisCLI(port: port, ["DBSIZE"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+                #expect(keys > 300, "127.0.0.1:\(port) holds \(keys) keys")
+            }
         }
     }
 
     @Test func aSmallRunMeasuresEveryScenario() async throws {
-        let dir = try Loopback.temporaryDirectory("nm-bench")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let summaryPath = dir.appendingPathComponent("summary.json").path
-        let result = try await NotifymeBinary.run(["bench", "--residents", "100", "--topic-size", "1000", "--rate", "25", "--seconds", "2",
-                                                   "--json", summaryPath], env: ["TMPDIR": dir.path])
-        #expect(result.code == 0, "\(result.out)\n\(result.err)")
-        for line in ["publish latency at 25/s", "end to end, sms: 100 notifications", "end to end, mixed: 300 notifications",
-                     "fan-out of a 1,000-resident topic", "per million"] {
-            #expect(result.out.contains(line), "\(line) missing from:\n\(result.out)")
+        try await Self.withBench(["--residents", "100", "--topic-size", "1000", "--rate", "25", "--seconds", "2"]) { result, summary, dir in
+            for line in ["publish latency at 25/s", "end to end, sms: 100 notifications", "end to end, mixed: 300 notifications",
+                         "fan-out of a 1,000-resident topic", "per million"] {
+                #expect(result.out.contains(line), "\(line) missing from:\n\(result.out)")
+            }
+
+            for name in ["publishLatency", "publishLatencyAPIAlone"] {
+                let latency = try #require(summary[name] as? [String: Any])
+                #expect(latency["requests"] as? Int == 50)
+                #expect(latency["errors"] as? Int == 0)
+                let p50 = latency["p50Ms"] as? Double ?? 0, p99 = latency["p99Ms"] as? Double ?? 0
+                #expect(p50 > 0 && p99 >= p50)
+            }
+            #expect(result.out.contains("(notifyme api alone)"), "\(result.out)")
+
+            let delivery = summary["delivery"] as? [[String: Any]] ?? []
+            #expect(delivery.map { $0["channel"] as? String } == ["sms", "email", "push", "mixed"])
+            #expect(delivery.map { $0["notifications"] as? Int } == [100, 100, 100, 300])
+            for run in delivery {
+                #expect((run["perSecond"] as? Double ?? 0) > 0)
+                #expect((run["redisCommandsPerNotification"] as? Double ?? 0) > 1)
+                let cpu = run["cpuMicrosecondsPerNotification"] as? [String: Double] ?? [:]
+                #expect((cpu["service"] ?? 0) > 0 && (cpu["redis"] ?? 0) > 0, "\(cpu)")
+                // Where Redis's time went, by command: every status move is a script.
+                #expect(Self.scriptCost(run) > 0, "\(run)")
+            }
+            #expect(result.out.contains("Redis time per notification by command (a script's commands count in its line too): EVALSHA "), "\(result.out)")
+            // The SMS worker's concurrent sends reach the gateway as batch requests.
+            #expect((delivery.first?["gatewayMessagesPerBatch"] as? Double ?? 0) > 1, "\(result.out)")
+            // Email goes to the bench's SMTP server, as it would to a real one, not to the outbox's files.
+            #expect(delivery.map { $0["smtpMessages"] as? Int } == [0, 100, 0, 100], "\(result.out)")
+
+            // The host's speed before and after, so that figures from other hosts or hours can be set beside these.
+            let machine = try #require(summary["machine"] as? [String: Any])
+            for key in ["referenceAtStart", "referenceAtEnd"] {
+                let reference = machine[key] as? [String: Double] ?? [:]
+                #expect((reference["cpuLoopMs"] ?? 0) > 1 && (reference["memoryReadNanoseconds"] ?? 0) > 1, "\(key): \(machine)")
+            }
+            #expect(result.out.contains("host reference: a fixed CPU loop in "), "\(result.out)")
+
+            let fanout = try #require(summary["fanout"] as? [String: Any])
+            #expect(fanout["queued"] as? Int == 1000)
+            #expect((fanout["redisBytesPerMillionQueued"] as? Double ?? 0) > 0)
+            #expect(Self.scriptCost(fanout) > 0, "\(fanout)")
+            let memory = try #require(summary["memory"] as? [String: Any])
+            let services = memory["servicePeakBytes"] as? [String: Int] ?? [:]
+            #expect((services["run"] ?? 0) > 0 && (services["worker fanout"] ?? 0) > 0)
+            #expect((memory["redisPeakRSSBytes"] as? Int ?? 0) > 0)
+
+            // Nothing left running, and its working folder is gone.
+            #expect(NotifymeBinary.processes(mentioning: dir.path).isEmpty)
+            let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("notifyme-bench") }
+            #expect(left.isEmpty)
         }
-        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath))) as? [String: Any])
-
-        for name in ["publishLatency", "publishLatencyAPIAlone"] {
-            let latency = try #require(summary[name] as? [String: Any])
-            #expect(latency["requests"] as? Int == 50)
-            #expect(latency["errors"] as? Int == 0)
-            let p50 = latency["p50Ms"] as? Double ?? 0, p99 = latency["p99Ms"] as? Double ?? 0
-            #expect(p50 > 0 && p99 >= p50)
-        }
-        #expect(result.out.contains("(notifyme api alone)"), "\(result.out)")
-
-        let delivery = summary["delivery"] as? [[String: Any]] ?? []
-        #expect(delivery.map { $0["channel"] as? String } == ["sms", "email", "push", "mixed"])
-        #expect(delivery.map { $0["notifications"] as? Int } == [100, 100, 100, 300])
-        for run in delivery {
-            #expect((run["perSecond"] as? Double ?? 0) > 0)
-            #expect((run["redisCommandsPerNotification"] as? Double ?? 0) > 1)
-            let cpu = run["cpuMicrosecondsPerNotification"] as? [String: Double] ?? [:]
-            #expect((cpu["service"] ?? 0) > 0 && (cpu["redis"] ?? 0) > 0, "\(cpu)")
-            // Where Redis's time went, by command: every status move is a script.
-            #expect(Self.scriptCost(run) > 0, "\(run)")
-        }
-        #expect(result.out.contains("Redis time per notification by command (a script's commands count in its line too): EVALSHA "), "\(result.out)")
-        // The SMS worker's concurrent sends reach the gateway as batch requests.
-        #expect((delivery.first?["gatewayMessagesPerBatch"] as? Double ?? 0) > 1, "\(result.out)")
-        // Email goes to the bench's SMTP server, as it would to a real one, not to the outbox's files.
-        #expect(delivery.map { $0["smtpMessages"] as? Int } == [0, 100, 0, 100], "\(result.out)")
-
-        // The host's speed before and after, so that figures from other hosts or hours can be set beside these.
-        let machine = try #require(summary["machine"] as? [String: Any])
-        for key in ["referenceAtStart", "referenceAtEnd"] {
-            let reference = machine[key] as? [String: Double] ?? [:]
-            #expect((reference["cpuLoopMs"] ?? 0) > 1 && (reference["memoryReadNanoseconds"] ?? 0) > 1, "\(key): \(machine)")
-        }
-        #expect(result.out.contains("host reference: a fixed CPU loop in "), "\(result.out)")
-
-        let fanout = try #require(summary["fanout"] as? [String: Any])
-        #expect(fanout["queued"] as? Int == 1000)
-        #expect((fanout["redisBytesPerMillionQueued"] as? Double ?? 0) > 0)
-        #expect(Self.scriptCost(fanout) > 0, "\(fanout)")
-        let memory = try #require(summary["memory"] as? [String: Any])
-        let services = memory["servicePeakBytes"] as? [String: Int] ?? [:]
-        #expect((services["run"] ?? 0) > 0 && (services["worker fanout"] ?? 0) > 0)
-        #expect((memory["redisPeakRSSBytes"] as? Int ?? 0) > 0)
-
-        // Nothing left running, and its working folder is gone.
-        #expect(NotifymeBinary.processes(mentioning: dir.path).isEmpty)
-        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("notifyme-bench") }
-        #expect(left.isEmpty)
     }
 
     @Test func repeatedRunsOfChosenCohortsPrintTheirMediansAndTheCostOfWhatTheyLeftGoing() async throws {
-        let dir = try Loopback.temporaryDirectory("nm-bench")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let summaryPath = dir.appendingPathComponent("summary.json").path
-        let result = try await NotifymeBinary.run(["bench", "--only", "delivery", "--cohorts", "push,sms", "--repeat", "3", "--residents", "60",
-                                                   "--json", summaryPath], env: ["TMPDIR": dir.path])
-        #expect(result.code == 0, "\(result.out)\n\(result.err)")
-        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath))) as? [String: Any])
-        // Only the cohorts asked for are registered and run, in the bench's order, three times over.
-        #expect((summary["seeding"] as? [[String: Any]] ?? []).map { $0["cohort"] as? String } == ["sms", "push"])
-        let delivery = summary["delivery"] as? [[String: Any]] ?? []
-        #expect(delivery.map { $0["channel"] as? String } == ["sms", "push", "sms", "push", "sms", "push"])
-        #expect(delivery.map { $0["round"] as? Int } == [1, 1, 2, 2, 3, 3])
-        // Each repeat is a new alert: every resident gets each one.
-        #expect(delivery.allSatisfy { $0["notifications"] as? Int == 60 })
-        for channel in ["sms", "push"] {
-            let rates = delivery.filter { $0["channel"] as? String == channel }.compactMap { $0["perSecond"] as? Double }.sorted()
-            #expect(rates.count == 3)
-            #expect(result.out.contains("median of 3 runs, \(channel): \(Self.grouped(rates[1])) per second"), "\(rates)\n\(result.out)")
+        try await Self.withBench(["--only", "delivery", "--cohorts", "push,sms", "--repeat", "3", "--residents", "60"]) { result, summary, _ in
+            // Only the cohorts asked for are registered and run, in the bench's order, three times over.
+            #expect((summary["seeding"] as? [[String: Any]] ?? []).map { $0["cohort"] as? String } == ["sms", "push"])
+            let delivery = summary["delivery"] as? [[String: Any]] ?? []
+            #expect(delivery.map { $0["channel"] as? String } == ["sms", "push", "sms", "push", "sms", "push"])
+            #expect(delivery.map { $0["round"] as? Int } == [1, 1, 2, 2, 3, 3])
+            // Each repeat is a new alert: every resident gets each one.
+            #expect(delivery.allSatisfy { $0["notifications"] as? Int == 60 })
+            for channel in ["sms", "push"] {
+                let rates = delivery.filter { $0["channel"] as? String == channel }.compactMap { $0["perSecond"] as? Double }.sorted()
+                #expect(rates.count == 3)
+                #expect(result.out.contains("median of 3 runs, \(channel): \(Self.grouped(rates[1])) per second"), "\(rates)\n\(result.out)")
+            }
+            #expect(result.out.contains("end to end, sms (run 2): 60 notifications"), "\(result.out)")
+            // SMS receipts come after the last acceptance: counted with the tail, the run costs more commands than inside it.
+            for run in delivery {
+                let tail = try #require(run["tail"] as? [String: Any], "\(run)")
+                #expect((tail["seconds"] as? Double ?? -1) >= 0)
+                let inside = run["redisCommandsPerNotification"] as? Double ?? 0
+                #expect((tail["redisCommandsPerNotification"] as? Double ?? 0) >= inside, "\(run)")
+                let cpu = tail["cpuMicrosecondsPerNotification"] as? [String: Double] ?? [:]
+                #expect((cpu["service"] ?? 0) > 0 && (cpu["redis"] ?? 0) > 0, "\(tail)")
+            }
+            let sms = delivery.filter { $0["channel"] as? String == "sms" }
+            #expect(sms.contains { run in
+                ((run["tail"] as? [String: Any])?["redisCommandsPerNotification"] as? Double ?? 0) > (run["redisCommandsPerNotification"] as? Double ?? 0)
+            }, "\(sms)")
+            #expect(result.out.contains("with what the run left going (receipts, counts), quiet"), "\(result.out)")
         }
-        #expect(result.out.contains("end to end, sms (run 2): 60 notifications"), "\(result.out)")
-        // SMS receipts come after the last acceptance: counted with the tail, the run costs more commands than inside it.
-        for run in delivery {
-            let tail = try #require(run["tail"] as? [String: Any], "\(run)")
-            #expect((tail["seconds"] as? Double ?? -1) >= 0)
-            let inside = run["redisCommandsPerNotification"] as? Double ?? 0
-            #expect((tail["redisCommandsPerNotification"] as? Double ?? 0) >= inside, "\(run)")
-            let cpu = tail["cpuMicrosecondsPerNotification"] as? [String: Double] ?? [:]
-            #expect((cpu["service"] ?? 0) > 0 && (cpu["redis"] ?? 0) > 0, "\(tail)")
-        }
-        let sms = delivery.filter { $0["channel"] as? String == "sms" }
-        #expect(sms.contains { run in
-            ((run["tail"] as? [String: Any])?["redisCommandsPerNotification"] as? Double ?? 0) > (run["redisCommandsPerNotification"] as? Double ?? 0)
-        }, "\(sms)")
-        #expect(result.out.contains("with what the run left going (receipts, counts), quiet"), "\(result.out)")
     }
 
     /// A rate as the bench prints it: no decimals, thousands grouped with commas.
@@ -154,23 +153,18 @@ struct BenchCommandTests {
     }
 
     @Test func aSteadyRunSamplesMemoryAtTheStartAndTheEnd() async throws {
-        let dir = try Loopback.temporaryDirectory("nm-bench")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let summaryPath = dir.appendingPathComponent("summary.json").path
-        let result = try await NotifymeBinary.run(["bench", "--only", "steady", "--residents", "50", "--steady-rate", "30", "--steady-seconds", "12",
-                                                   "--json", summaryPath], env: ["TMPDIR": dir.path])
-        #expect(result.code == 0, "\(result.out)\n\(result.err)")
-        #expect(result.out.contains("steady 30 notifications/s for 12 s: notifyme run RSS"), "\(result.out)")
-        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath))) as? [String: Any])
-        let steady = try #require(summary["steady"] as? [String: Any])
-        #expect(steady["eventsFailed"] as? Int == 0)
-        #expect((steady["serviceRSSStartBytes"] as? Int ?? 0) > 0 && (steady["serviceRSSEndBytes"] as? Int ?? 0) > 0)
-        #expect((steady["redisRSSStartBytes"] as? Int ?? 0) > 0)
-        #expect((steady["drainSeconds"] as? Double ?? -1) >= 0)
-        // One sample every ten seconds while publishing, one after warm-up, one at the end.
-        let samples = steady["samples"] as? [[String: Any]] ?? []
-        #expect(samples.map { $0["second"] as? Int ?? -1 }.prefix(3) == [0, 1, 10])
-        #expect(samples.count == 4)
+        try await Self.withBench(["--only", "steady", "--residents", "50", "--steady-rate", "30", "--steady-seconds", "12"]) { result, summary, _ in
+            #expect(result.out.contains("steady 30 notifications/s for 12 s: notifyme run RSS"), "\(result.out)")
+            let steady = try #require(summary["steady"] as? [String: Any])
+            #expect(steady["eventsFailed"] as? Int == 0)
+            #expect((steady["serviceRSSStartBytes"] as? Int ?? 0) > 0 && (steady["serviceRSSEndBytes"] as? Int ?? 0) > 0)
+            #expect((steady["redisRSSStartBytes"] as? Int ?? 0) > 0)
+            #expect((steady["drainSeconds"] as? Double ?? -1) >= 0)
+            // One sample every ten seconds while publishing, one after warm-up, one at the end.
+            let samples = steady["samples"] as? [[String: Any]] ?? []
+            #expect(samples.map { $0["second"] as? Int ?? -1 }.prefix(3) == [0, 1, 10])
+            #expect(samples.count == 4)
+        }
     }
 
     @Test func badOptionsAreUsageErrors() async throws {
