@@ -107,7 +107,6 @@ extension EventStore {
         try StoreError.check(replies[2], "write after a count")
     }
 
-
     /// The status an event's counts show for a notification: a send in progress still counts as queued.
     static func counted(_ status: NotificationStatus) -> NotificationStatus { status == .sending ? .queued : status }
 }

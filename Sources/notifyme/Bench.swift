@@ -24,7 +24,9 @@ struct Bench: AsyncParsableCommand {
                     push, then all three mixed), timed from the POST until every
                     notification is accepted by its provider; Redis commands each,
                     CPU per notification of each process, and Redis's time by
-                    command (INFO commandstats).
+                    command (INFO commandstats); then the cost again once Redis
+                    goes quiet (with the receipts that come after acceptance).
+                    --cohorts picks the runs, --repeat makes each N times.
           fanout    one alert to a topic of --topic-size residents with only fan-out
                     workers running: rate, time, Redis commands and time by command,
                     Redis memory per million queued notifications, worker memory.
