@@ -60,6 +60,10 @@ extension Bench {
             report.line("  with what the run left going (receipts, counts), quiet \(BenchReport.number(tail.seconds, 2)) s after: "
                 + "\(BenchReport.number(tail.redisCommandsPerNotification, 1)) Redis commands and \(BenchReport.number(tail.cpuMicroseconds)) µs of CPU "
                 + "each (\(cpu.joined(separator: ", ")))")
+            if let ceiling = tail.ceilingPerSecond, let redis = tail.redisCeilingPerSecond {
+                report.line("  at that cost these \(ProcessInfo.processInfo.activeProcessorCount) cores carry at most \(BenchReport.number(ceiling)) per second "
+                    + "(every core busy), Redis's one thread at most \(BenchReport.number(redis))")
+            }
         }
         if let perBatch = figures.gatewayMessagesPerBatch {
             report.line("  SMS gateway: \(BenchReport.number(Double(batchedMessages))) messages in \(BenchReport.number(Double(batchRequests))) batch requests, "
@@ -128,9 +132,13 @@ extension Bench {
             var spent = ProcessCPU.read(pids).since(cpuBefore).seconds
             spent["redis"] = now.cpuSeconds - before.cpuSeconds
             let each = Double(max(1, expected))
-            return BenchSummary.Tail(seconds: (ContinuousClock.now - started).seconds,
-                                     redisCommandsPerNotification: Double(now.commandsProcessed - before.commandsProcessed) / each,
-                                     cpuMicrosecondsPerNotification: spent.mapValues { $0 * 1e6 / each })
+            var tail = BenchSummary.Tail(seconds: (ContinuousClock.now - started).seconds,
+                                         redisCommandsPerNotification: Double(now.commandsProcessed - before.commandsProcessed) / each,
+                                         cpuMicrosecondsPerNotification: spent.mapValues { $0 * 1e6 / each })
+            // What the cost alone allows, whatever the scheduling: the rate can only pass these by costing less.
+            if tail.cpuMicroseconds > 0 { tail.ceilingPerSecond = Double(ProcessInfo.processInfo.activeProcessorCount) * 1e6 / tail.cpuMicroseconds }
+            if let redis = tail.cpuMicrosecondsPerNotification["redis"], redis > 0 { tail.redisCeilingPerSecond = 1e6 / redis }
+            return tail
         }
         return nil
     }

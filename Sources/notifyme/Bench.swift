@@ -25,7 +25,8 @@ struct Bench: AsyncParsableCommand {
                     notification is accepted by its provider; Redis commands each,
                     CPU per notification of each process, and Redis's time by
                     command (INFO commandstats); then the cost again once Redis
-                    goes quiet (with the receipts that come after acceptance).
+                    goes quiet (with the receipts that come after acceptance), and
+                    the most per second that cost allows on these cores and in Redis.
                     --cohorts picks the runs, --repeat makes each N times.
           fanout    one alert to a topic of --topic-size residents with only fan-out
                     workers running: rate, time, Redis commands and time by command,

@@ -71,6 +71,11 @@ struct BenchSummary: Codable, Sendable {
         var redisCommandsPerNotification: Double
         /// As ``Delivery/cpuMicrosecondsPerNotification``, over the window and the tail.
         var cpuMicrosecondsPerNotification: [String: Double]
+        /// The most per second this cost allows on this machine: every core busy with nothing else (cores x 1e6 / the CPU
+        /// of all three processes).
+        var ceilingPerSecond: Double?
+        /// The most per second Redis allows at this cost: its one main thread busy all the time (1e6 / Redis's CPU).
+        var redisCeilingPerSecond: Double?
 
         var cpuMicroseconds: Double { ["service", "simulator", "redis"].reduce(0) { $0 + (cpuMicrosecondsPerNotification[$1] ?? 0) } }
     }

@@ -132,12 +132,20 @@ struct BenchCommandTests {
                 #expect((tail["redisCommandsPerNotification"] as? Double ?? 0) >= inside, "\(run)")
                 let cpu = tail["cpuMicrosecondsPerNotification"] as? [String: Double] ?? [:]
                 #expect((cpu["service"] ?? 0) > 0 && (cpu["redis"] ?? 0) > 0, "\(tail)")
+                // The ceilings are what the cost allows: all cores over the three processes' CPU, one over Redis's.
+                let total = ["service", "simulator", "redis"].reduce(0) { $0 + (cpu[$1] ?? 0) }
+                let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+                #expect(abs((tail["ceilingPerSecond"] as? Double ?? 0) - cores * 1e6 / total) < 1e-6 * cores * 1e6 / total, "\(tail)")
+                #expect(abs((tail["redisCeilingPerSecond"] as? Double ?? 0) - 1e6 / (cpu["redis"] ?? 1)) < 1e-6 * 1e6 / (cpu["redis"] ?? 1), "\(tail)")
             }
             let sms = delivery.filter { $0["channel"] as? String == "sms" }
             #expect(sms.contains { run in
                 ((run["tail"] as? [String: Any])?["redisCommandsPerNotification"] as? Double ?? 0) > (run["redisCommandsPerNotification"] as? Double ?? 0)
             }, "\(sms)")
             #expect(result.out.contains("with what the run left going (receipts, counts), quiet"), "\(result.out)")
+            let ceiling = try #require((delivery.last?["tail"] as? [String: Any])?["ceilingPerSecond"] as? Double)
+            #expect(result.out.contains("cores carry at most \(Self.grouped(ceiling)) per second (every core busy), Redis's one thread at most"),
+                    "\(result.out)")
         }
     }
 
