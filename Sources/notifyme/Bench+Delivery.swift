@@ -61,8 +61,9 @@ extension Bench {
                 + "\(BenchReport.number(tail.redisCommandsPerNotification, 1)) Redis commands and \(BenchReport.number(tail.cpuMicroseconds)) µs of CPU "
                 + "each (\(cpu.joined(separator: ", ")))")
             if let ceiling = tail.ceilingPerSecond, let redis = tail.redisCeilingPerSecond {
+                let redisThreads = after.servers == 1 ? "Redis's one thread" : "Redis's \(after.servers) masters' threads (the load spread evenly)"
                 report.line("  at that cost these \(ProcessInfo.processInfo.activeProcessorCount) cores carry at most \(BenchReport.number(ceiling)) per second "
-                    + "(every core busy), Redis's one thread at most \(BenchReport.number(redis))")
+                    + "(every core busy), \(redisThreads) at most \(BenchReport.number(redis))")
             }
         }
         if let perBatch = figures.gatewayMessagesPerBatch {
@@ -111,35 +112,5 @@ extension Bench {
             report.line("median of \(rates.count) runs, \(channel): \(BenchReport.number(middle)) per second "
                 + "(\(BenchReport.number(low)) to \(BenchReport.number(high)))")
         }
-    }
-
-    /// Waits until Redis goes quiet after a run (what the accepted sends set going, receipts above all, may outlast the
-    /// timed window), then gives the run's cost with that tail: nil when Redis stays busy for 30 s.
-    static func tail(after window: RedisInfo, since before: RedisInfo, cpuBefore: ProcessCPU, pids: [String: pid_t], expected: Int,
-                     redis: RedisClient) async throws -> BenchSummary.Tail? {
-        let started = ContinuousClock.now
-        // Idle workers still poll their queues and sweep now and then: a few commands a second. Quiet twice running, as
-        // the last receipts come a receipt delay (200 ms) after the last acceptance.
-        let quiet = max(50, expected / 500)
-        var last = window, quietBefore = false
-        while ContinuousClock.now - started < .seconds(30) {
-            try await Task.sleep(for: .milliseconds(250))
-            let now = try await RedisInfo.read(redis)
-            defer { last = now }
-            let isQuiet = now.commandsProcessed - last.commandsProcessed < quiet
-            defer { quietBefore = isQuiet }
-            guard isQuiet && quietBefore else { continue }
-            var spent = ProcessCPU.read(pids).since(cpuBefore).seconds
-            spent["redis"] = now.cpuSeconds - before.cpuSeconds
-            let each = Double(max(1, expected))
-            var tail = BenchSummary.Tail(seconds: (ContinuousClock.now - started).seconds,
-                                         redisCommandsPerNotification: Double(now.commandsProcessed - before.commandsProcessed) / each,
-                                         cpuMicrosecondsPerNotification: spent.mapValues { $0 * 1e6 / each })
-            // What the cost alone allows, whatever the scheduling: the rate can only pass these by costing less.
-            if tail.cpuMicroseconds > 0 { tail.ceilingPerSecond = Double(ProcessInfo.processInfo.activeProcessorCount) * 1e6 / tail.cpuMicroseconds }
-            if let redis = tail.cpuMicrosecondsPerNotification["redis"], redis > 0 { tail.redisCeilingPerSecond = 1e6 / redis }
-            return tail
-        }
-        return nil
     }
 }

@@ -69,12 +69,13 @@ struct BenchSummary: Codable, Sendable {
         /// From the end of the timed window until Redis went quiet (seen at its second quiet quarter second running).
         var seconds: Double
         var redisCommandsPerNotification: Double
-        /// As ``Delivery/cpuMicrosecondsPerNotification``, over the window and the tail.
+        /// As ``Delivery/cpuMicrosecondsPerNotification`` (with `redisAOFRewrites`), over the window and the tail.
         var cpuMicrosecondsPerNotification: [String: Double]
         /// The most per second this cost allows on this machine: every core busy with nothing else (cores x 1e6 / the CPU
         /// of all three processes).
         var ceilingPerSecond: Double?
-        /// The most per second Redis allows at this cost: its one main thread busy all the time (1e6 / Redis's CPU).
+        /// The most per second Redis allows at this cost: the one thread that serves its commands busy all the time
+        /// (1e6 / Redis's CPU without its AOF rewrites; times the masters of a cluster, as if the load were spread evenly).
         var redisCeilingPerSecond: Double?
 
         var cpuMicroseconds: Double { ["service", "simulator", "redis"].reduce(0) { $0 + (cpuMicrosecondsPerNotification[$1] ?? 0) } }

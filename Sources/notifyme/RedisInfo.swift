@@ -13,11 +13,14 @@ struct RedisInfo: Sendable {
     let aofRewrites: Int
     /// `INFO commandstats`: calls and microseconds by command name (lowercase, as Redis names them).
     var commands: [String: CommandStat] = [:]
+    /// Servers that answered: one, or a cluster's masters.
+    var servers = 1
 
     static func read(_ redis: RedisClient) async throws -> RedisInfo {
         var fields: [Substring: Double] = [:]
         var commands: [String: CommandStat] = [:]
-        for reply in try await redis.sendToEachNode(RedisCommand("INFO", "all")) {
+        let replies = try await redis.sendToEachNode(RedisCommand("INFO", "all"))
+        for reply in replies {
             let text = reply.string ?? ""
             for line in text.split(whereSeparator: \.isNewline) {
                 guard let colon = line.firstIndex(of: ":") else { continue }
@@ -33,6 +36,6 @@ struct RedisInfo: Sendable {
         return RedisInfo(commandsProcessed: count("total_commands_processed"), usedMemory: count("used_memory"),
                          usedMemoryPeak: count("used_memory_peak"),
                          cpuSeconds: (fields["used_cpu_user"] ?? 0) + (fields["used_cpu_sys"] ?? 0) + children,
-                         rewriteCPUSeconds: children, aofRewrites: count("aof_rewrites"), commands: commands)
+                         rewriteCPUSeconds: children, aofRewrites: count("aof_rewrites"), commands: commands, servers: max(1, replies.count))
     }
 }
