@@ -46,7 +46,7 @@ extension Bench {
         report.line("end to end, \(label)\(round > 1 ? " (run \(round))" : ""): \(BenchReport.number(Double(expected))) notifications in \(BenchReport.number(seconds, 2)) s = "
             + "\(BenchReport.number(figures.perSecond)) per second, \(BenchReport.number(figures.redisCommandsPerNotification, 1)) Redis commands each")
         // Where the time went: every process shares these cores, so a notification's cost is the sum.
-        var parts = ["service", "simulator", "redis"].compactMap { name in perNotification[name].map { "\(name) \(BenchReport.number($0)) µs" } }
+        var parts = BenchSummary.processes.compactMap { name in perNotification[name].map { "\(name) \(BenchReport.number($0)) µs" } }
         // A rewrite's CPU counts when Redis reaps it, which may be in the run after the one it started in.
         if let share = perNotification["redisAOFRewrites"], share > 0 || rewrites > 0 {
             parts[parts.count - 1] += " (\(BenchReport.number(share)) µs of it in AOF rewrites; \(rewrites) started during the run)"
@@ -56,7 +56,7 @@ extension Bench {
         report.line("  Redis time per notification by command (a script's commands count in its line too): "
             + RedisInfo.describe(figures.redisCommandCosts))
         if let tail = figures.tail {
-            let cpu = ["service", "simulator", "redis"].compactMap { name in tail.cpuMicrosecondsPerNotification[name].map { "\(name) \(BenchReport.number($0))" } }
+            let cpu = BenchSummary.processes.compactMap { name in tail.cpuMicrosecondsPerNotification[name].map { "\(name) \(BenchReport.number($0))" } }
             report.line("  with what the run left going (receipts, counts), quiet \(BenchReport.number(tail.seconds, 2)) s after: "
                 + "\(BenchReport.number(tail.redisCommandsPerNotification, 1)) Redis commands and \(BenchReport.number(tail.cpuMicroseconds)) µs of CPU "
                 + "each (\(cpu.joined(separator: ", ")))")

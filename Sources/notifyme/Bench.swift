@@ -88,7 +88,9 @@ struct Bench: AsyncParsableCommand {
 
     var scenarios: Set<String> { Self.list(only) }
     /// The delivery runs asked for, in the order they are made.
-    var deliveryRuns: [String] { ["sms", "email", "push", "mixed"].filter(Self.list(cohorts).contains) }
+    var deliveryRuns: [String] { Self.deliveryRunNames.filter(Self.list(cohorts).contains) }
+    /// Every delivery run, in the order they are made: each cohort alone, then all three together.
+    static let deliveryRunNames = [BenchCohort.sms, .email, .push].map(\.rawValue) + ["mixed"]
 
     private static func list(_ text: String) -> Set<String> { Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
 
@@ -96,7 +98,7 @@ struct Bench: AsyncParsableCommand {
         guard scenarios.isSubset(of: ["latency", "delivery", "fanout", "steady"]), !scenarios.isEmpty else {
             throw ValidationError("--only takes latency, delivery, fanout and steady, comma separated")
         }
-        guard Self.list(cohorts).isSubset(of: ["sms", "email", "push", "mixed"]), !Self.list(cohorts).isEmpty else {
+        guard Self.list(cohorts).isSubset(of: Self.deliveryRunNames), !Self.list(cohorts).isEmpty else {
             throw ValidationError("--cohorts takes sms, email, push and mixed, comma separated")
         }
         guard (1...100).contains(`repeat`) else { throw ValidationError("--repeat must be between 1 and 100") }

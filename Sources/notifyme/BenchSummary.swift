@@ -37,6 +37,9 @@ struct BenchSummary: Codable, Sendable {
         var maxMs: Double
     }
 
+    /// The processes whose CPU a delivery run counts, as named in its figures: they share the machine's cores.
+    static let processes = ["service", "simulator", "redis"]
+
     /// One topic event from POST /v1/events until every notification was accepted by its provider.
     struct Delivery: Codable, Sendable {
         var channel: String
@@ -78,7 +81,7 @@ struct BenchSummary: Codable, Sendable {
         /// (1e6 / Redis's CPU without its AOF rewrites; times the masters of a cluster, as if the load were spread evenly).
         var redisCeilingPerSecond: Double?
 
-        var cpuMicroseconds: Double { ["service", "simulator", "redis"].reduce(0) { $0 + (cpuMicrosecondsPerNotification[$1] ?? 0) } }
+        var cpuMicroseconds: Double { BenchSummary.processes.reduce(0) { $0 + (cpuMicrosecondsPerNotification[$1] ?? 0) } }
     }
 
     /// Redis's calls and microseconds of one command, per notification. A command a script runs also counts in the
