@@ -9,11 +9,14 @@ extension Bench {
     static let settled: [NotificationStatus] = [.sent, .delivered, .failed, .expired, .suppressed]
 
     /// Publishes one alert to `topic` through the API and waits until all `expected` notifications are settled.
+    /// With `profile`, perf samples every process's stacks while it is timed (see ``BenchProfiler``).
     static func deliver(label: String, round: Int, topic: String, expected: Int, http: BenchHTTP, stack: BenchStack, service: BenchService, key: String,
-                        report: BenchReport) async throws -> BenchSummary.Delivery {
-        let before = try await RedisInfo.read(stack.redis)
+                        profile: Bool = false, report: BenchReport) async throws -> BenchSummary.Delivery {
         // Redis's CPU comes from INFO: it counts its AOF rewrites apart, and works for a given server or cluster too.
         let pids = ["service": service.pid, "simulator": getpid()]
+        let profiler = profile ? await BenchProfiler.start(pids.merging(stack.redisPid.map { ["redis": $0] } ?? [:]) { a, _ in a },
+                                                           file: "\(stack.directory)/profile-\(label)-\(round).data", report: report) : nil
+        let before = try await RedisInfo.read(stack.redis)
         let cpuBefore = ProcessCPU.read(pids)
         let batchesBefore = stack.sim.gatewayBatches
         let mailBefore = stack.smtp?.counts ?? SMTPCounts()
@@ -26,6 +29,7 @@ extension Bench {
         }
         try await waitSettled(id, expected: expected, redis: stack.redis, note: "\(label) notifications", timeout: .seconds(max(120, expected / 200)))
         let seconds = (ContinuousClock.now - started).seconds
+        profiler?.stop()
         let cpu = ProcessCPU.read(pids).since(cpuBefore)
         let after = try await RedisInfo.read(stack.redis)
         var spent = cpu.seconds
@@ -65,6 +69,11 @@ extension Bench {
                 report.line("  at that cost these \(ProcessInfo.processInfo.activeProcessorCount) cores carry at most \(BenchReport.number(ceiling)) per second "
                     + "(every core busy), \(redisThreads) at most \(BenchReport.number(redis))")
             }
+        }
+        if let profiler {
+            let folded = await profiler.finish(report: report)
+            figures.profile = folded.reduce(into: [:]) { $0[$1.key] = $1.value.profile(microseconds: perNotification[$1.key] ?? 0) }
+            reportProfile(figures.profile ?? [:], report: report)
         }
         if let perBatch = figures.gatewayMessagesPerBatch {
             report.line("  SMS gateway: \(BenchReport.number(Double(batchedMessages))) messages in \(BenchReport.number(Double(batchRequests))) batch requests, "

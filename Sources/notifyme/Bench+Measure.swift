@@ -51,7 +51,7 @@ extension Bench {
                             let cohort = BenchCohort(rawValue: run)
                             summary.delivery.append(try await Self.deliver(label: run, round: round, topic: cohort?.topic ?? BenchCohort.mixedTopic,
                                                                            expected: cohort == nil ? 3 * residents : residents, http: http,
-                                                                           stack: stack, service: service, key: key, report: report))
+                                                                           stack: stack, service: service, key: key, profile: profile, report: report))
                         }
                     }
                     if `repeat` > 1 { Self.reportMedians(summary.delivery, report: report) }

@@ -27,7 +27,8 @@ struct Bench: AsyncParsableCommand {
                     command (INFO commandstats); then the cost again once Redis
                     goes quiet (with the receipts that come after acceptance), and
                     the most per second that cost allows on these cores and in Redis.
-                    --cohorts picks the runs, --repeat makes each N times.
+                    --cohorts picks the runs, --repeat makes each N times, --profile
+                    samples where each process's CPU goes (perf).
           fanout    one alert to a topic of --topic-size residents with only fan-out
                     workers running: rate, time, Redis commands and time by command,
                     Redis memory per million queued notifications, worker memory.
@@ -83,6 +84,12 @@ struct Bench: AsyncParsableCommand {
     var partitions = 1
     @Option(help: "Write the JSON summary to this file; '-' writes it to stdout and the readable lines to stderr.")
     var json: String?
+    @Flag(help: """
+    During each delivery run, sample the stacks of NotifyMe, the simulator and Redis (when the bench started it) with \
+    perf, if installed, and print where each one's time went: by module, its own code with what it called, and the \
+    functions that took the most themselves (perf's own cost is in that run's figures; --keep keeps its data).
+    """)
+    var profile = false
     @Flag(help: "Keep the working folder (configuration, logs, Redis data) and print where it is.")
     var keep = false
 

@@ -64,6 +64,8 @@ struct BenchSummary: Codable, Sendable {
         var redisCommandCosts: [CommandCost] = []
         /// The run's cost with what it left going once timed (receipts and their counts), until Redis went quiet.
         var tail: Tail?
+        /// Where each process's CPU went during the timed window, by process (`--profile`).
+        var profile: [String: Profile]?
     }
 
     /// A delivery run's cost counted until Redis goes quiet after it, not only until the last acceptance: the figure

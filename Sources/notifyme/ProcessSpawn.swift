@@ -8,8 +8,8 @@ import Glibc
 enum ProcessSpawn {
     /// posix_spawnp in its own process group with default signal handling, so a Ctrl-C in the terminal
     /// reaches NotifyMe alone and NotifyMe decides when children stop. `environment` replaces the
-    /// inherited one when given; `output` (a file) takes the child's stdout and stderr.
-    static func spawn(_ args: [String], environment: [String: String]? = nil, output: String? = nil) throws -> pid_t {
+    /// inherited one when given; `output` (a file) takes the child's stdout, and its stderr unless `errors` names another.
+    static func spawn(_ args: [String], environment: [String: String]? = nil, output: String? = nil, errors: String? = nil) throws -> pid_t {
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
@@ -29,8 +29,9 @@ enum ProcessSpawn {
         defer { posix_spawn_file_actions_destroy(&actions) }
         if let output {
             posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-            posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO)
+            if errors == nil { posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO) }
         }
+        if let errors { posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, errors, O_WRONLY | O_CREAT | O_APPEND, 0o600) }
         var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { for p in cargs { free(p) } }
         var cenv: [UnsafeMutablePointer<CChar>?] = (environment ?? [:]).map { strdup("\($0.key)=\($0.value)") } + [nil]

@@ -168,6 +168,65 @@ struct BenchCommandTests {
         return out
     }
 
+    /// Whether perf samples on this machine: nil when it is not installed.
+    static func perfSamples() async throws -> Bool? {
+        try await OffPool.run {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["perf", "record", "--quiet", "-o", "/dev/null", "--", "true"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            return p.terminationStatus == 127 ? nil : p.terminationStatus == 0
+        }
+    }
+
+    @Test func aProfiledRunSaysWhereEachProcessSpentItsTime() async throws {
+        let perf = try await Self.perfSamples()
+        try await Self.withBench(["--only", "delivery", "--cohorts", "sms", "--residents", "3000", "--profile"]) { result, summary, _ in
+            let run = try #require((summary["delivery"] as? [[String: Any]])?.first)
+            guard perf == true else {
+                #expect(run["profile"] == nil)
+                #expect(result.out.contains(perf == nil ? "no profile: perf is not installed" : "no profile: perf cannot sample here"), "\(result.out)")
+                return
+            }
+            let profile = try #require(run["profile"] as? [String: [String: Any]], "\(run)")
+            #expect(Set(profile.keys) == ["service", "simulator", "redis"])
+            let cpu = run["cpuMicrosecondsPerNotification"] as? [String: Double] ?? [:]
+            for (process, figures) in profile {
+                func shares(_ key: String) -> [(name: String, percent: Double, microseconds: Double)] {
+                    (figures[key] as? [[String: Any]] ?? []).map { ($0["name"] as? String ?? "", $0["percent"] as? Double ?? -1, $0["microseconds"] as? Double ?? -1) }
+                }
+                #expect((figures["samples"] as? Int ?? 0) > 20, "\(process): \(figures)")
+                // Every sample is in one module: the modules add up to the whole process, in share and in time.
+                let modules = shares("modules")
+                #expect(abs(modules.reduce(0) { $0 + $1.percent } - 100) < 0.01, "\(process): \(modules)")
+                #expect(abs(modules.reduce(0) { $0 + $1.microseconds } - (cpu[process] ?? 0)) < 0.01 * max(1, cpu[process] ?? 0), "\(process): \(modules) \(cpu)")
+                for key in ["modules", "functions", "ownCode"] {
+                    // The modules past the tenth are summed last, as `other`.
+                    let list = shares(key).filter { $0.name != "other" }
+                    #expect(list.map(\.percent) == list.map(\.percent).sorted(by: >), "\(process) \(key) is not most first: \(list)")
+                    #expect(Set(list.map(\.name)).count == list.count, "\(process) \(key) names a function twice: \(list)")
+                }
+                // Swift names are demangled and cut to the function (no signature, no mangling, no thunks).
+                for f in shares("ownCode") + shares("functions") {
+                    #expect(!f.name.contains("$s") && !f.name.contains("(") && !f.name.contains(" in "), "\(process): \(f.name)")
+                }
+            }
+            let service = (profile["service"]?["ownCode"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            #expect(service.contains { $0.hasPrefix("NotifyWorkers.") || $0.hasPrefix("NotifyStore.") }, "\(service)")
+            #expect(service.allSatisfy { name in ["notifyme", "NotifyStore", "NotifyAPI", "NotifyWorkers", "NotifyCore", "NotifyConfig", "Redis", "Transport"]
+                .contains { name.hasPrefix($0 + ".") } }, "\(service)")
+            let simulator = (profile["simulator"]?["ownCode"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            #expect(simulator.contains { $0.hasPrefix("ProviderSim.") }, "\(simulator)")
+            let redis = (profile["redis"]?["modules"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            #expect(redis.contains("redis-server"), "\(redis)")
+            for process in ["service", "simulator", "redis"] { #expect(result.out.contains("profile of \(process) (perf, "), "\(result.out)") }
+            #expect(result.out.contains("its own code, with what it called: ") && result.out.contains("functions alone: "))
+        }
+    }
+
     @Test func aSteadyRunSamplesMemoryAtTheStartAndTheEnd() async throws {
         try await Self.withBench(["--only", "steady", "--residents", "50", "--steady-rate", "30", "--steady-seconds", "12"]) { result, summary, _ in
             #expect(result.out.contains("steady 30 notifications/s for 12 s: notifyme run RSS"), "\(result.out)")

@@ -1,0 +1,62 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Samples the stacks of a delivery run's processes with `perf record` while the run is timed (`bench --profile`), and
+/// reads back where each one's CPU went.
+struct BenchProfiler: Sendable {
+    /// Samples a second on each core a process runs on: enough for a short run, little added cost.
+    static let frequency = 997
+    let perf: pid_t
+    let data: String
+    let log: String
+    let pids: [String: pid_t]
+
+    /// Starts perf on `pids` (by label); nil, with the reason printed, when it cannot run here.
+    static func start(_ pids: [String: pid_t], file: String, report: BenchReport) async -> BenchProfiler? {
+        let log = file + ".log"
+        let list = pids.values.sorted().map(String.init).joined(separator: ",")
+        let args = ["perf", "record", "--quiet", "-F", "\(frequency)", "-g", "-p", list, "-o", file]
+        guard let pid = try? ProcessSpawn.spawn(args, output: log) else {
+            report.line("  no profile: perf is not installed (Debian: apt-get install linux-perf)")
+            return nil
+        }
+        ChildRegistry.shared.add(pid)
+        // perf refuses at once when the kernel does not let it sample (perf_event_paranoid, a container).
+        try? await Task.sleep(for: .milliseconds(300))
+        guard ProcessSpawn.isAlive(pid) else {
+            ChildRegistry.shared.remove(pid)
+            _ = await ProcessSpawn.exitStatus(of: pid)
+            report.line("  no profile: perf cannot sample here: \(Self.firstLine(of: log))")
+            return nil
+        }
+        return BenchProfiler(perf: pid, data: file, log: log, pids: pids)
+    }
+
+    /// Ends the sampling; ``finish(report:)`` reads it. perf is reaped only there: a child's CPU counts in this
+    /// process's figures once it is reaped, so that waits until the run's CPU is read.
+    func stop() { kill(perf, SIGINT) }
+
+    /// Waits for perf and folds its stacks by process; empty, with the reason printed, when it left nothing to read.
+    func finish(report: BenchReport) async -> [String: ProfileFolder] {
+        stop()
+        _ = await ProcessSpawn.exitStatus(of: perf)
+        ChildRegistry.shared.remove(perf)
+        let text = data + ".txt"
+        let status = try? await ProcessSpawn.run(["perf", "script", "-F", "pid,ip,sym,dso", "-i", data], output: text, errors: log)
+        defer { try? FileManager.default.removeItem(atPath: text) }
+        guard status == 0, let script = FileManager.default.contents(atPath: text) else {
+            report.line("  no profile: perf script failed: \(Self.firstLine(of: log))")
+            return [:]
+        }
+        let labels = Dictionary(pids.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+        return ProfileFolder.fold(script, labels: labels)
+    }
+
+    private static func firstLine(of path: String) -> String {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").first.map(String.init) ?? "no reason given"
+    }
+}
