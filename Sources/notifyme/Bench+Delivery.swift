@@ -14,20 +14,26 @@ extension Bench {
                         profile: Bool = false, report: BenchReport) async throws -> BenchSummary.Delivery {
         // Redis's CPU comes from INFO: it counts its AOF rewrites apart, and works for a given server or cluster too.
         let pids = ["service": service.pid, "simulator": getpid()]
-        let profiler = profile ? await BenchProfiler.start(pids.merging(stack.redisPid.map { ["redis": $0] } ?? [:]) { a, _ in a },
-                                                           file: "\(stack.directory)/profile-\(label)-\(round).data", report: report) : nil
         let before = try await RedisInfo.read(stack.redis)
         let cpuBefore = ProcessCPU.read(pids)
         let batchesBefore = stack.sim.gatewayBatches
         let mailBefore = stack.smtp?.counts ?? SMTPCounts()
+        let profiler = profile ? BenchProfiler.start(pids.merging(stack.redisPid.map { ["redis": $0] } ?? [:]) { a, _ in a },
+                                                     file: "\(stack.directory)/profile-\(label)-\(round).data", report: report) : nil
         let started = ContinuousClock.now
-        let body = #"{"type":"emergency.alert","topic":"\#(topic)","data":{"area":"Bench","message":"Benchmark alert \#(label) \#(round)"}}"#
-        let response = try await http.post("\(stack.apiBase)/v1/events", token: key, idempotencyKey: "bench-\(label)-\(round)-\(Date().timeIntervalSince1970)",
-                                           json: body)
-        guard response.status == 202, let id = (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])?["id"] as? String else {
-            throw CLI.fail("publishing the \(label) alert failed: \(response.status) \(response.bodyString)")
+        do {
+            let body = #"{"type":"emergency.alert","topic":"\#(topic)","data":{"area":"Bench","message":"Benchmark alert \#(label) \#(round)"}}"#
+            let response = try await http.post("\(stack.apiBase)/v1/events", token: key,
+                                               idempotencyKey: "bench-\(label)-\(round)-\(Date().timeIntervalSince1970)", json: body)
+            guard response.status == 202, let id = (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])?["id"] as? String else {
+                throw CLI.fail("publishing the \(label) alert failed: \(response.status) \(response.bodyString)")
+            }
+            try await waitSettled(id, expected: expected, redis: stack.redis, note: "\(label) notifications", timeout: .seconds(max(120, expected / 200)))
+        } catch {
+            // perf would sample on after a failed run.
+            _ = await profiler?.finish(report: report)
+            throw error
         }
-        try await waitSettled(id, expected: expected, redis: stack.redis, note: "\(label) notifications", timeout: .seconds(max(120, expected / 200)))
         let seconds = (ContinuousClock.now - started).seconds
         profiler?.stop()
         let cpu = ProcessCPU.read(pids).since(cpuBefore)
@@ -72,8 +78,11 @@ extension Bench {
         }
         if let profiler {
             let folded = await profiler.finish(report: report)
-            figures.profile = folded.reduce(into: [:]) { $0[$1.key] = $1.value.profile(microseconds: perNotification[$1.key] ?? 0) }
-            reportProfile(figures.profile ?? [:], report: report)
+            if !folded.isEmpty {
+                let profile = folded.reduce(into: [:]) { $0[$1.key] = $1.value.profile(microseconds: perNotification[$1.key] ?? 0) }
+                figures.profile = profile
+                reportProfile(profile, report: report)
+            }
         }
         if let perBatch = figures.gatewayMessagesPerBatch {
             report.line("  SMS gateway: \(BenchReport.number(Double(batchedMessages))) messages in \(BenchReport.number(Double(batchRequests))) batch requests, "

@@ -14,8 +14,9 @@ struct BenchProfiler: Sendable {
     let log: String
     let pids: [String: pid_t]
 
-    /// Starts perf on `pids` (by label); nil, with the reason printed, when it cannot run here.
-    static func start(_ pids: [String: pid_t], file: String, report: BenchReport) async -> BenchProfiler? {
+    /// Starts perf on `pids` (by label); nil, with the reason printed, when it is not installed. A perf that cannot
+    /// sample here (perf_event_paranoid, a container) stops at once, and ``finish(report:)`` says why.
+    static func start(_ pids: [String: pid_t], file: String, report: BenchReport) -> BenchProfiler? {
         let log = file + ".log"
         let list = pids.values.sorted().map(String.init).joined(separator: ",")
         let args = ["perf", "record", "--quiet", "-F", "\(frequency)", "-g", "-p", list, "-o", file]
@@ -24,14 +25,6 @@ struct BenchProfiler: Sendable {
             return nil
         }
         ChildRegistry.shared.add(pid)
-        // perf refuses at once when the kernel does not let it sample (perf_event_paranoid, a container).
-        try? await Task.sleep(for: .milliseconds(300))
-        guard ProcessSpawn.isAlive(pid) else {
-            ChildRegistry.shared.remove(pid)
-            _ = await ProcessSpawn.exitStatus(of: pid)
-            report.line("  no profile: perf cannot sample here: \(Self.firstLine(of: log))")
-            return nil
-        }
         return BenchProfiler(perf: pid, data: file, log: log, pids: pids)
     }
 
@@ -42,8 +35,13 @@ struct BenchProfiler: Sendable {
     /// Waits for perf and folds its stacks by process; empty, with the reason printed, when it left nothing to read.
     func finish(report: BenchReport) async -> [String: ProfileFolder] {
         stop()
-        _ = await ProcessSpawn.exitStatus(of: perf)
+        let recorded = await ProcessSpawn.exitStatus(of: perf)
         ChildRegistry.shared.remove(perf)
+        // Stopped by the SIGINT above it ends with that signal (or 0); anything else is perf's own failure.
+        guard recorded == 0 || recorded == 128 + SIGINT else {
+            report.line("  no profile: perf cannot sample here: \(Self.firstLine(of: log))")
+            return [:]
+        }
         let text = data + ".txt"
         let status = try? await ProcessSpawn.run(["perf", "script", "-F", "pid,ip,sym,dso", "-i", data], output: text, errors: log)
         defer { try? FileManager.default.removeItem(atPath: text) }

@@ -13,7 +13,7 @@ struct ProfileFolder: Sendable {
 
     /// Whether `f` is code of one of ``ownModules``, named.
     static func isOwnCode(_ f: SymbolName) -> Bool {
-        guard ownModules.contains(f.module), !f.name.hasPrefix("[") else { return false }
+        guard ownModules.contains(f.module), !f.name.hasSuffix(SymbolName.unnamed) else { return false }
         // Redis's C functions carry no module; a Swift name without one is a thunk.
         return f.module == "redis-server" || f.name.contains(".")
     }

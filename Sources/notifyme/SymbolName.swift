@@ -11,9 +11,12 @@ struct SymbolName: Hashable, Sendable {
         let swift = symbol.hasPrefix("$s") || symbol.hasPrefix("_$s")
         let plain = swift ? Self.demangle(symbol).map(Self.simplified) ?? symbol : symbol.contains("::") ? Self.withoutTemplates(symbol) : symbol
         let objectName = Self.objectName(object)
-        name = plain == "[unknown]" ? "\(objectName) [no symbol]" : plain
+        name = plain == "[unknown]" ? objectName + Self.unnamed : plain
         module = swift && plain.contains(".") ? String(plain.prefix { $0 != "." }) : objectName
     }
+
+    /// Ends the name of code perf found no symbol for (a stripped object's own functions), after the object's name.
+    static let unnamed = " [no symbol]"
 
     /// `/usr/lib/x86_64-linux-gnu/libc.so.6` as `libc`, `[kernel.kallsyms]` as `kernel`.
     static func objectName(_ path: String) -> String {

@@ -227,6 +227,26 @@ struct BenchCommandTests {
         }
     }
 
+    @Test func aProfileThatPerfCannotTakeIsSaidAndTheRunGoesOn() async throws {
+        // A perf that fails as one refused by the kernel does, first on the PATH.
+        let bin = try Loopback.temporaryDirectory("nm-fake-perf")
+        defer { try? FileManager.default.removeItem(at: bin) }
+        let perf = bin.appendingPathComponent("perf")
+        try "#!/bin/sh\necho 'Error: perf_event_open refused (perf_event_paranoid)' >&2\nexit 255\n".write(to: perf, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: perf.path)
+        let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let dir = try Loopback.temporaryDirectory("nm-bench")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let summaryPath = dir.appendingPathComponent("summary.json").path
+        let result = try await NotifymeBinary.run(["bench", "--only", "delivery", "--cohorts", "sms", "--residents", "100", "--profile", "--json", summaryPath],
+                                                  env: ["TMPDIR": dir.path, "PATH": path])
+        #expect(result.code == 0, "\(result.out)\n\(result.err)")
+        #expect(result.out.contains("no profile: perf cannot sample here: Error: perf_event_open refused (perf_event_paranoid)"), "\(result.out)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath))) as? [String: Any])
+        let run = try #require((summary["delivery"] as? [[String: Any]])?.first)
+        #expect(run["notifications"] as? Int == 100 && run["profile"] == nil, "\(run)")
+    }
+
     @Test func aSteadyRunSamplesMemoryAtTheStartAndTheEnd() async throws {
         try await Self.withBench(["--only", "steady", "--residents", "50", "--steady-rate", "30", "--steady-seconds", "12"]) { result, summary, _ in
             #expect(result.out.contains("steady 30 notifications/s for 12 s: notifyme run RSS"), "\(result.out)")
