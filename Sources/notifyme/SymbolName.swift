@@ -49,6 +49,9 @@ struct SymbolName: Hashable, Sendable {
             }
         }
         if s.hasPrefix("reabstraction thunk") { return "reabstraction thunk" }
+        if s.hasPrefix("type metadata") { return "type metadata" }
+        // "destroy value witness for T": copying or destroying a value of T.
+        if let witness = s.range(of: " value witness for ") { return simplified(String(s[witness.upperBound...])) + "." + s[..<witness.lowerBound] }
         // A private name: `(record in _A06A...)`.
         var text = String(s).replacingOccurrences(of: #"\(([^() ]+) in _[0-9A-F]+\)"#, with: "$1", options: .regularExpression)
         if text.hasPrefix("(extension in "), let colon = text.firstIndex(of: ":") { text = String(text[text.index(after: colon)...]) }
