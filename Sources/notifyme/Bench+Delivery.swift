@@ -31,7 +31,7 @@ extension Bench {
             try await waitSettled(id, expected: expected, redis: stack.redis, note: "\(label) notifications", timeout: .seconds(max(120, expected / 200)))
         } catch {
             // perf would sample on after a failed run.
-            _ = await profiler?.finish(report: report)
+            await profiler?.cancel()
             throw error
         }
         let seconds = (ContinuousClock.now - started).seconds
@@ -79,7 +79,10 @@ extension Bench {
         if let profiler {
             let folded = await profiler.finish(report: report)
             if !folded.isEmpty {
-                let profile = folded.reduce(into: [:]) { $0[$1.key] = $1.value.profile(microseconds: perNotification[$1.key] ?? 0) }
+                // An AOF rewrite is a forked child, another process than the one sampled: Redis's samples are its serving thread's.
+                var sampled = perNotification
+                sampled["redis"] = (perNotification["redis"] ?? 0) - (perNotification["redisAOFRewrites"] ?? 0)
+                let profile = folded.reduce(into: [:]) { $0[$1.key] = $1.value.profile(microseconds: sampled[$1.key] ?? 0) }
                 figures.profile = profile
                 reportProfile(profile, report: report)
             }

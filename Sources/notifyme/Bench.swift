@@ -109,6 +109,7 @@ struct Bench: AsyncParsableCommand {
             throw ValidationError("--cohorts takes sms, email, push and mixed, comma separated")
         }
         guard (1...100).contains(`repeat`) else { throw ValidationError("--repeat must be between 1 and 100") }
+        guard !profile || scenarios.contains("delivery") else { throw ValidationError("--profile samples the delivery runs: add delivery to --only") }
         guard (1...10_000).contains(steadyRate), steadySeconds > 0 else {
             throw ValidationError("--steady-rate must be between 1 and 10,000 and --steady-seconds positive")
         }

@@ -32,12 +32,20 @@ struct BenchProfiler: Sendable {
     /// process's figures once it is reaped, so that waits until the run's CPU is read.
     func stop() { kill(perf, SIGINT) }
 
+    /// Stops perf and reaps it, reading nothing: the run it sampled failed.
+    func cancel() async { _ = await reap() }
+
+    /// Stops perf and waits for it to end; its exit status.
+    private func reap() async -> Int32 {
+        stop()
+        defer { ChildRegistry.shared.remove(perf) }
+        return await ProcessSpawn.exitStatus(of: perf)
+    }
+
     /// Waits for perf and folds its stacks by process; empty, with the reason printed, when it left nothing to read.
     func finish(report: BenchReport) async -> [String: ProfileFolder] {
-        stop()
-        let recorded = await ProcessSpawn.exitStatus(of: perf)
-        ChildRegistry.shared.remove(perf)
-        // Stopped by the SIGINT above it ends with that signal (or 0); anything else is perf's own failure.
+        let recorded = await reap()
+        // Stopped by our SIGINT, perf ends with that signal (or 0); anything else is perf's own failure.
         guard recorded == 0 || recorded == 128 + SIGINT else {
             report.line("  no profile: perf cannot sample here: \(Self.firstLine(of: log))")
             return [:]
