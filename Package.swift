@@ -127,6 +127,7 @@ let package = Package(
         .target(
             name: "ProviderSim",
             dependencies: [
+                "NotifyCore",
                 "Transport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),

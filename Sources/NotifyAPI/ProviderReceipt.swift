@@ -17,7 +17,7 @@ struct ProviderReceipt: Sendable {
     /// The generic gateway's JSON: one receipt `{id, status: delivered|failed, error?}`, or several as
     /// `{receipts: [...]}` (a busy gateway reports in batches). Nil when the body, or any receipt in it, is unreadable.
     static func gateway(_ body: [UInt8]) -> [ProviderReceipt]? {
-        guard let decoded = try? JSONDecoder().decode(GatewayBody.self, from: Data(body)) else { return nil }
+        guard let decoded = GatewayBody.parse(body) else { return nil }
         switch decoded {
         case .single(let item): return [gateway(item)]
         case .batch(let items):

@@ -3,22 +3,6 @@ import NotifyCore
 import Transport
 
 extension GatewaySMSAdapter {
-    /// The batch resource's answer: one result per message, in order.
-    struct BatchAnswer: Decodable {
-        struct Result: Decodable {
-            struct Failure: Decodable {
-                var code: String?
-            }
-
-            var id: String?
-            var status: String?
-            var error: Failure?
-            var retryAfter: Double?
-        }
-
-        var results: [Result]
-    }
-
     /// Sends `messages` in one request (a single one alone, on the messages resource). A refusal of the whole request
     /// (an outage, a wrong key, throttling) is every message's; otherwise each message has its own result.
     func send(batch messages: [OutboundMessage]) async -> [SendBatcher.Outcome] {
@@ -37,7 +21,7 @@ extension GatewaySMSAdapter {
         do {
             let response = try await transport.execute(post(configuration.url + "/batch", body: body, idempotencyKey: nil))
             if (200..<300).contains(response.status) {
-                if let answer = try? JSONDecoder().decode(BatchAnswer.self, from: Data(response.body)), answer.results.count == messages.count {
+                if let answer = BatchAnswer.parse(response.body), answer.results.count == messages.count {
                     return answer.results.map(outcome)
                 }
                 // Which messages went is unknown: sent again with the same keys, the accepted ones are not sent twice.
@@ -53,10 +37,10 @@ extension GatewaySMSAdapter {
 
     /// One message's result within a batch answer, classified as the same refusal of a message sent alone would be.
     func outcome(_ result: BatchAnswer.Result) -> SendBatcher.Outcome {
-        if result.error == nil, result.status == "accepted" || result.id != nil {
+        if !result.refused, result.status == "accepted" || result.id != nil {
             return .success(ProviderAcceptance(messageId: result.id ?? "unknown"))
         }
-        let code = result.error?.code ?? result.status ?? "unknown error"
+        let code = result.code ?? result.status ?? "unknown error"
         switch code {
         case "invalid_number": return .failure(.permanent("\(name): invalid phone number"))
         case "invalid_request": return .failure(.permanent("\(name): message refused (invalid_request)"))
