@@ -10,8 +10,7 @@ extension GatewayRoutes {
     /// if sent alone; an outage or a wrong key refuses the whole request.
     func sendBatch(_ request: Request) async throws -> Response {
         if let refusal = try await refusal(of: request) { return refusal }
-        guard let bytes = await SimResponse.body(of: request, limit: 16 << 20), let json = JSON.parse(bytes),
-              case .array(let items)? = json["messages"] else {
+        guard let bytes = await SimResponse.body(of: request, limit: 16 << 20), let items = GatewayMessage.batch(bytes) else {
             return Self.error(400, "invalid_request", "The body must be a JSON object with a 'messages' array.")
         }
         guard (1...Self.batchLimit).contains(items.count) else {
@@ -20,9 +19,11 @@ extension GatewayRoutes {
         simulator.countBatch(of: items.count)
         var memo = GatewayRequestMemo()
         let results: [JSON] = items.map { item in
-            let outcome: GatewayOutcome = item.object == nil
-                ? .refused(.init(status: 400, code: "invalid_request", message: "Each message must be a JSON object."))
-                : accept(item, key: item["idempotencyKey"]?.string, memo: &memo)
+            let outcome: GatewayOutcome = if let item {
+                accept(item, key: item.idempotencyKey, memo: &memo)
+            } else {
+                .refused(.init(status: 400, code: "invalid_request", message: "Each message must be a JSON object."))
+            }
             switch outcome {
             case .accepted(let message, _):
                 return ["id": .string(message.messageId), "status": "accepted"]

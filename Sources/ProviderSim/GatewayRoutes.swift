@@ -17,7 +17,7 @@ struct GatewayRoutes {
             return Self.error(400, "invalid_request", "The body must be a JSON object.")
         }
         var memo = GatewayRequestMemo()
-        switch accept(json, key: request.headers.value("Idempotency-Key"), memo: &memo) {
+        switch accept(GatewayMessage(json), key: request.headers.value("Idempotency-Key"), memo: &memo) {
         case .accepted(let message, let new):
             return SimResponse.json(new ? 202 : 200, ["id": .string(message.messageId), "status": "accepted"])
         case .refused(let refusal):
@@ -40,11 +40,11 @@ struct GatewayRoutes {
 
     /// Checks, admits and records one message (`to`, `text`, optional `reference` and `callbackUrl`), deduplicated by `key`;
     /// `memo` carries what the messages of one request share.
-    func accept(_ json: JSON, key: String?, memo: inout GatewayRequestMemo) -> GatewayOutcome {
-        guard let to = json["to"]?.string, let text = json["text"]?.string, !text.isEmpty else {
+    func accept(_ message: GatewayMessage, key: String?, memo: inout GatewayRequestMemo) -> GatewayOutcome {
+        guard let to = message.to, let text = message.text, !text.isEmpty else {
             return .refused(.init(status: 400, code: "invalid_request", message: "Fields 'to' and 'text' are required."))
         }
-        let callback = json["callbackUrl"]?.string
+        let callback = message.callbackUrl
         if let callback, !memo.isValidCallback(callback) {
             return .refused(.init(status: 400, code: "invalid_request", message: "Field 'callbackUrl' must be an http(s) URL."))
         }
@@ -56,16 +56,16 @@ struct GatewayRoutes {
         case .failure: return .refused(.init(status: 500, code: "internal_error", message: "The gateway failed to accept the message."))
         case .pass: break
         }
-        let message = SimulatedMessage(
+        let simulated = SimulatedMessage(
             provider: Provider.gateway.rawValue, recipient: to, text: text,
             idempotencyKey: key, messageId: "gw-" + MessageIDs.next().uuidString.lowercased()
         )
-        switch simulator.record(message, for: .gateway, key: key) {
+        switch simulator.record(simulated, for: .gateway, key: key) {
         case .duplicate(let earlier):
             return .accepted(earlier, new: false)
         case .accepted:
-            if let callback { scheduleReceipt(for: message, reference: json["reference"]?.string, callback: callback, memo: &memo) }
-            return .accepted(message, new: true)
+            if let callback { scheduleReceipt(for: simulated, reference: message.reference, callback: callback, memo: &memo) }
+            return .accepted(simulated, new: true)
         }
     }
 

@@ -58,6 +58,31 @@ extension ProviderSimTests {
             }
         }
 
+        /// A batch's messages are read one by one: each is accepted or refused on its own, and a body that is not a batch
+        /// is refused whole.
+        @Test func readsEachMessageOfABatchOnItsOwn() async throws {
+            try await withSimulator { sim in
+                let url = sim.baseURL + "/sms/v1/messages/batch"
+                let headers = Self.auth(sim) + [("Content-Type", "application/json")]
+                let body = #"{"messages":[{"to":"+97336001234","text":"a\u00e9","idempotencyKey":"k1","extra":{"n":[1,null]}},5,"#
+                    + #"{"to":36001234,"text":"b"},{"to":"+97336001235","text":"c","idempotencyKey":"k1"},{"text":"d","to":"+97336001236"}],"v":1}"#
+                let response = try await send(url, headers: headers, body: Array(body.utf8))
+                #expect(response.status == 200)
+                let results = try #require(try object(response)["results"] as? [[String: Any]])
+                #expect(results.map { $0["status"] as? String } == ["accepted", "rejected", "rejected", "accepted", "accepted"])
+                #expect(results.map { ($0["error"] as? [String: Any])?["code"] as? String } == [nil, "invalid_request", "invalid_request", nil, nil])
+                // The same idempotency key is the message already accepted.
+                #expect(results[3]["id"] as? String == results[0]["id"] as? String)
+                #expect(try sim.counts(provider: "gateway") == ["+97336001234": 1, "+97336001236": 1])
+                #expect(try sim.messages(provider: "gateway").map(\.text) == ["aé", "d"])
+
+                for bad in [#"{"messages":{}}"#, #"{"message":[]}"#, #"{"messages":[]}"#, #"{"messages":[{"to":"+97336001234","text":"a"}]} x"#, "[]"] {
+                    #expect(try await send(url, headers: headers, body: Array(bad.utf8)).status == 400, "\(bad)")
+                }
+                #expect(try sim.counts(provider: "gateway").values.reduce(0, +) == 2)
+            }
+        }
+
         @Test func postsSignedReceipts() async throws {
             try await WebhookReceiver.withReceiver { receiver in
                 try await withSimulator(SimulatorConfiguration(receiptDelay: .milliseconds(50))) { sim in
