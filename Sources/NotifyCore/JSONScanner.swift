@@ -110,8 +110,8 @@ public struct JSONScanner {
         return nil
     }
 
-    /// The text of the number that comes next (digits, signs, `.`, `e`), for `Int(_:)` or `Double(_:)` to read; nil
-    /// when there is none.
+    /// The text of the number that comes next (digits, signs, `.`, `e`), for `Int(_:)` or `Double(_:)` to read, which
+    /// decide what passes (so a leading `+` or `0` does, as it did with the simulator's own parser); nil when there is none.
     public mutating func number() -> String? {
         guard peek() == .number else { return nil }
         let start = i
