@@ -29,7 +29,7 @@ public struct JSONScanner {
         case UInt8(ascii: "\""): return .string
         case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
         case UInt8(ascii: "n"): return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
         default: return nil
         }
     }
@@ -110,18 +110,30 @@ public struct JSONScanner {
         return nil
     }
 
-    /// The text of the number that comes next (digits, signs, `.`, `e`), for `Int(_:)` or `Double(_:)` to read, which
-    /// decide what passes (so a leading `+` or `0` does, as it did with the simulator's own parser); nil when there is none.
+    /// The text of the number that comes next, as JSON writes one (`-0.5e+3`: no `+` before it, no leading zero, digits
+    /// on both sides of the point), for `Int(_:)` or `Double(_:)` to read; nil when there is none or it is malformed.
     public mutating func number() -> String? {
         guard peek() == .number else { return nil }
         let start = i
-        while i < bytes.count {
-            let b = bytes[i]
-            guard (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ".")
-                || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") else { break }
-            i += 1
+        _ = takeAdjacent(UInt8(ascii: "-"))
+        if !takeAdjacent(UInt8(ascii: "0")) {
+            guard digits() > 0 else { return nil }
+        }
+        if takeAdjacent(UInt8(ascii: ".")) {
+            guard digits() > 0 else { return nil }
+        }
+        if takeAdjacent(UInt8(ascii: "e")) || takeAdjacent(UInt8(ascii: "E")) {
+            if !takeAdjacent(UInt8(ascii: "+")) { _ = takeAdjacent(UInt8(ascii: "-")) }
+            guard digits() > 0 else { return nil }
         }
         return String(decoding: bytes[start..<i], as: UTF8.self)
+    }
+
+    /// Takes the digits that come next; how many.
+    private mutating func digits() -> Int {
+        let start = i
+        while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+        return i - start
     }
 
     /// `true` or `false`; nil when neither comes next.
@@ -182,6 +194,13 @@ public struct JSONScanner {
         guard i + n <= bytes.count else { return false }
         for k in 0..<n where bytes[i + k] != word.utf8Start[k] { return false }
         i += n
+        return true
+    }
+
+    /// Takes `b` if it is the very next byte (inside a number, where no space may come).
+    private mutating func takeAdjacent(_ b: UInt8) -> Bool {
+        guard i < bytes.count, bytes[i] == b else { return false }
+        i += 1
         return true
     }
 

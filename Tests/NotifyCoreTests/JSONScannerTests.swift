@@ -34,9 +34,22 @@ struct JSONScannerTests {
     }
 
     @Test(arguments: ["", "{", #"{"a":}"#, #"{"a" 1}"#, #"{"a":1,}"#, #"{"a":[1,]}"#, #"{"a":"\x"}"#, #"{"a":"\ud83d"}"#,
-                      #"{"a":tru}"#, #"{} {}"#, "{\"a\":\"b\u{01}\"}", #"{"a":1 2}"#, #"{"a":-}"#, #"{"a":1e999}"#, #"[]"#, #"{1:2}"#])
+                      #"{"a":tru}"#, #"{} {}"#, "{\"a\":\"b\u{01}\"}", #"{"a":1 2}"#, #"{"a":-}"#, #"{"a":1e999}"#, #"[]"#, #"{1:2}"#,
+                      #"{"a":+1}"#, #"{"a":01}"#, #"{"a":.5}"#, #"{"a":1.}"#, #"{"a":1e}"#, #"{"a":1 .5}"#, #"{"a":--1}"#])
     func refusesWhatIsNotOneJSONObject(_ text: String) {
         #expect(Self.strings(text) == nil)
+    }
+
+    @Test func numbersAreReadAsJSONWritesThem() {
+        var scanner = JSONScanner(Array(#"[0, -0.5e+3, 10, 2E-2, 7e5]"#.utf8))
+        var read: [String] = []
+        let walked = scanner.array { s in
+            guard let text = s.number() else { return false }
+            read.append(text)
+            return true
+        }
+        #expect(walked)
+        #expect(read == ["0", "-0.5e+3", "10", "2E-2", "7e5"])
     }
 
     @Test func stringsAreCheckedAsUTF8() {

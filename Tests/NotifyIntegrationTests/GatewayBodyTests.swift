@@ -22,7 +22,7 @@ struct GatewayBodyTests {
 
     @Test(arguments: [
         #"{"id":"gw-1"}"#, #"{"id":1,"status":"delivered"}"#, #"{"id":"gw-1","status":null}"#, #"{"id":"gw-1","status":"failed","error":[]}"#,
-        #"{"id":"gw-1","status":"failed","error":{"code":1}}"#, #"{"id":"gw-1","status":"failed","error":true}"#, #"{"receipts":null}"#,
+        #"{"id":"gw-1","status":"failed","error":{"code":1}}"#, #"{"id":"gw-1","status":"failed","error":true}"#, #"{"id":"gw-1","status":"failed","error":+1}"#, #"{"receipts":null}"#,
         #"{"receipts":{"id":"gw-1","status":"delivered"}}"#, #"{"receipts":[{"id":"gw-1","status":"delivered"},{"id":"gw-2"}]}"#,
         #"{"receipts":[{"id":"gw-1","status":"delivered"}]} x"#, #"[{"id":"gw-1","status":"delivered"}]"#, #"{"id":"gw-1","status":"delivered","#, "",
     ])

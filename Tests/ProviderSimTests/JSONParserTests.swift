@@ -23,7 +23,7 @@ struct JSONParserTests {
         #expect(parsed.bytes == Array(try encoder.encode(foundation)))
     }
 
-    @Test(arguments: ["", "{", #"{"a":}"#, #"{"a" 1}"#, "[1,]", #""\x""#, #""\ud83d""#, "tru", "{} {}", "\"a\u{01}\"", "1 2"])
+    @Test(arguments: ["", "{", #"{"a":}"#, #"{"a" 1}"#, "[1,]", #""\x""#, #""\ud83d""#, "tru", "{} {}", "\"a\u{01}\"", "1 2", "+1", "[01]", "1."])
     func refusesWhatIsNotOneJSONValue(_ text: String) {
         #expect(JSONParser.parse(Array(text.utf8)) == nil)
     }
