@@ -52,10 +52,11 @@ struct HTTPLimitsTests {
                     return Date().timeIntervalSince(t0)
                 }
             }
-            // Each is closed by the idle timeout (1 s), though it never stopped sending; one held for good would
-            // run the 40 s loop out. Loaded machines were seen to need more than 4 s, and once 11.5 s (a full
-            // fresh-clone CI run), so the bound sits halfway.
-            #expect(closedAfter.allSatisfy { $0 < 20 }, "slow heads held for \(closedAfter.max() ?? 0) s")
+            // Each is closed by the idle timeout (1 s), though it never stopped sending; one held for good runs the
+            // 40 s loop out, and that is what this tells apart. How late a close comes depends on the load around the
+            // server, not on it: alone it is under 2 s, loaded machines needed more than 4 s, once 11.5 s, and two
+            // fresh-clone CI runs 29.3 s and 30.8 s (the suites that ran beside it were the chaos and replay runs).
+            #expect(closedAfter.allSatisfy { $0 < 38 }, "slow heads held for \(closedAfter.max() ?? 0) s")
         }
     }
 
